@@ -1,0 +1,1 @@
+"""Headless commands (CLI.md). Never imports the UI."""

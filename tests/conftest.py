@@ -1,0 +1,44 @@
+"""Shared test fixtures. Tests default to the offscreen Qt platform; tests marked `xvfb`
+need a real X server and are skipped unless DISPLAY points at one (scripts/test runs them
+under Xvfb)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("STEWARD_DESK_NO_KEYRING", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+ACC_FIXTURES = SHARED / "fixtures" / "acc-results"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    has_x = os.environ.get("QT_QPA_PLATFORM") == "xcb" and bool(os.environ.get("DISPLAY"))
+    skip_x = pytest.mark.skip(reason="needs a real X server: run under Xvfb (scripts/test does)")
+    for item in items:
+        if "xvfb" in item.keywords and not has_x:
+            item.add_marker(skip_x)
+
+
+@pytest.fixture
+def acc_fixtures() -> Path:
+    """The real ACC result files in ../shared (third-party data, never copied into the repo)."""
+    if not ACC_FIXTURES.is_dir():
+        pytest.skip(f"real ACC result files not present at {ACC_FIXTURES} (../shared is absent)")
+    return ACC_FIXTURES
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh Steward Desk home folder; the environment points at it."""
+    path = tmp_path / "home"
+    path.mkdir()
+    monkeypatch.setenv("STEWARD_DESK_HOME", str(path))
+    monkeypatch.delenv("STEWARD_DESK_DB", raising=False)
+    return path
