@@ -1,0 +1,173 @@
+"""Leagues, events, sessions and the drivers in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from steward_desk.core.model import Driver, EventKind, SessionType
+from steward_desk.storage.store import Store
+from steward_desk.storage.tables import (
+    CarDriver,
+    CarEntry,
+    DriverRow,
+    Event,
+    League,
+    RaceSession,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """A driver as they appear in one session: who, in which car."""
+
+    player_id: str
+    name: str
+    short_name: str
+    car_number: int
+    team: str
+    car_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    id: str
+    event_id: str
+    event: str
+    event_kind: EventKind
+    type: SessionType
+    raw_type: str
+    track: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    cars: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.raw_type or self.type.value} · {self.track}"
+
+
+class LeagueRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- writes (inside the caller's transaction) ------------------------------------------
+    @staticmethod
+    def ensure_league(session: Session, name: str) -> League:
+        league = session.exec(select(League).where(League.name == name)).first()
+        if league is None:
+            league = League(name=name)
+            session.add(league)
+            session.flush()
+        return league
+
+    @staticmethod
+    def ensure_event(
+        session: Session,
+        league: League,
+        name: str,
+        kind: EventKind,
+        *,
+        round: int | None = None,
+        final_round: bool = False,
+        track: str = "",
+        starts_at: datetime | None = None,
+    ) -> Event:
+        event = session.exec(
+            select(Event).where(Event.league_id == league.id, Event.name == name)
+        ).first()
+        if event is None:
+            event = Event(
+                league_id=league.id,
+                name=name,
+                kind=kind.value,
+                round=round,
+                final_round=final_round,
+                track=track,
+                starts_at=starts_at,
+            )
+            session.add(event)
+            session.flush()
+        return event
+
+    @staticmethod
+    def upsert_driver(session: Session, driver: Driver, nationality: int | None = None) -> None:
+        """One driver across car numbers and sessions; the newest non-empty names win."""
+        row = session.get(DriverRow, driver.player_id)
+        if row is None:
+            session.add(
+                DriverRow(
+                    player_id=driver.player_id,
+                    first_name=driver.first_name,
+                    last_name=driver.last_name,
+                    short_name=driver.short_name,
+                    nationality=nationality,
+                )
+            )
+            return
+        if driver.first_name or driver.last_name:
+            row.first_name, row.last_name = driver.first_name, driver.last_name
+        if driver.short_name:
+            row.short_name = driver.short_name
+        if nationality is not None:
+            row.nationality = nationality
+
+    # -- reads -----------------------------------------------------------------------------
+    def sessions(self, event_id: str | None = None) -> list[SessionInfo]:
+        with self.store.read() as session:
+            query = select(RaceSession, Event).join(Event, col(Event.id) == RaceSession.event_id)
+            if event_id:
+                query = query.where(RaceSession.event_id == event_id)
+            rows = session.exec(query.order_by(col(Event.name), col(RaceSession.started_at))).all()
+            counts: dict[str, int] = {}
+            for car in session.exec(select(CarEntry.session_id)):
+                counts[car] = counts.get(car, 0) + 1
+            return [
+                SessionInfo(
+                    id=s.id,
+                    event_id=e.id,
+                    event=e.name,
+                    event_kind=EventKind(e.kind),
+                    type=SessionType(s.type),
+                    raw_type=s.raw_type,
+                    track=s.track,
+                    started_at=s.started_at,
+                    ended_at=s.ended_at,
+                    cars=counts.get(s.id, 0),
+                )
+                for s, e in rows
+            ]
+
+    def session_info(self, session_id: str) -> SessionInfo | None:
+        return next((s for s in self.sessions() if s.id == session_id), None)
+
+    def roster(self, session_id: str) -> list[RosterEntry]:
+        """Every driver of every car in a session (for matching reports and pickers)."""
+        with self.store.read() as session:
+            rows = session.exec(
+                select(CarEntry, CarDriver, DriverRow)
+                .join(CarDriver, col(CarDriver.car_entry_id) == CarEntry.id)
+                .join(DriverRow, col(DriverRow.player_id) == CarDriver.player_id)
+                .where(CarEntry.session_id == session_id)
+                .order_by(col(CarEntry.race_number), col(CarDriver.driver_index))
+            ).all()
+            return [
+                RosterEntry(
+                    player_id=d.player_id,
+                    name=Driver(d.player_id, d.first_name, d.last_name, d.short_name).name,
+                    short_name=d.short_name,
+                    car_number=car.race_number,
+                    team=car.team_name,
+                    car_class=car.car_class,
+                )
+                for car, _link, d in rows
+            ]
+
+    def driver(self, player_id: str) -> Driver | None:
+        with self.store.read() as session:
+            row = session.get(DriverRow, player_id)
+            if row is None:
+                return None
+            return Driver(row.player_id, row.first_name, row.last_name, row.short_name)
