@@ -1,0 +1,92 @@
+"""The one place that wires storage, services and the UI together, and runs the app."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from steward_desk import __version__
+from steward_desk.paths import Paths
+from steward_desk.storage.store import Store
+from steward_desk.ui.main_window import SETTINGS_THEME, MainWindow
+from steward_desk.ui.tasks import TaskRunner
+from steward_desk.ui.theme import apply_theme
+
+
+@dataclass
+class Desk:
+    """Everything a running desk holds; tests build one without calling `run`."""
+
+    app: QApplication
+    store: Store
+    window: MainWindow
+    runner: TaskRunner
+    settings: QSettings
+
+
+def _qapplication() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    if (
+        sys.platform.startswith("linux")
+        and os.environ.get("WAYLAND_DISPLAY")
+        and not os.environ.get("QT_QPA_PLATFORM")
+    ):
+        # DESIGN decision 5: libVLC cannot embed into Wayland surfaces; XWayland can.
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Steward Desk")
+    app.setOrganizationName("StewardDesk")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def _playback_banner() -> str:
+    try:
+        from steward_desk.media.vlc_backend import libvlc_status
+    except ImportError:
+        return ""
+    available, reason = libvlc_status()
+    return "" if available else reason
+
+
+def build_desk(paths: Paths, *, synchronous: bool = False) -> Desk:
+    app = _qapplication()
+    paths.ensure()
+    settings = QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+    apply_theme(app, str(settings.value(SETTINGS_THEME, "system")))
+    store = Store.open(paths)
+    runner = TaskRunner(app, synchronous=synchronous)
+    window = MainWindow(store, paths, runner, settings, banner=_playback_banner())
+    window.review_factory = _review_factory(store, paths, runner, window)
+    return Desk(app=app, store=store, window=window, runner=runner, settings=settings)
+
+
+def _review_factory(store: Store, paths: Paths, runner: TaskRunner, window: MainWindow):  # type: ignore[no-untyped-def]
+    try:
+        from steward_desk.ui.review.workspace import ReviewWorkspace
+        from steward_desk.ui.review_services import StoreReviewServices
+    except ImportError:
+        return None
+    services = StoreReviewServices(store, paths)
+
+    def make(incident_id: str) -> QWidget:
+        workspace = ReviewWorkspace(services, window)
+        workspace.open_incident(incident_id)
+        return workspace
+
+    return make
+
+
+def run(paths: Paths) -> int:
+    """Open the main window on the database `paths` names and run until it closes."""
+    desk = build_desk(paths)
+    desk.window.show()
+    code = desk.app.exec()
+    desk.store.close()
+    return int(code)
