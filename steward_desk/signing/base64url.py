@@ -1,0 +1,38 @@
+"""Base64url without padding (RFC 7515 §2), decoded strictly.
+
+Strict decoding matters for signed documents: a lenient decoder accepts several spellings of
+the same bytes (padding, stray characters, non-zero trailing bits), and a document that means
+one thing must be written one way.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+_ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def encode(data: bytes) -> str:
+    """Base64url text of `data`, no padding."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def decode(text: str) -> bytes:
+    """The bytes of unpadded base64url `text`; ValueError (saying why) for any other spelling."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected base64url text, found a {type(text).__name__}")
+    if _ALPHABET.fullmatch(text) is None:
+        if "=" in text:
+            raise ValueError("base64url here is written without '=' padding")
+        raise ValueError("holds characters outside the base64url alphabet (A–Z a–z 0–9 - _)")
+    if len(text) % 4 == 1:
+        raise ValueError("has a length no base64url text can have")
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except binascii.Error as error:  # pragma: no cover - the alphabet check comes first
+        raise ValueError(f"is not base64url: {error}") from None
+    if encode(data) != text:
+        raise ValueError("is not the canonical base64url spelling of its bytes")
+    return data
