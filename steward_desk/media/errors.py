@@ -6,6 +6,8 @@ plain words and the CLI can print "<file>: <problem>".
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -39,3 +41,19 @@ class StampError(MediaError):
 
     def __init__(self, problem: str) -> None:
         super().__init__(None, problem)
+
+
+Progress = Callable[[float], None]
+"""Told the fraction done (0.0 … 1.0) now and then during long work."""
+
+CancelSignal = threading.Event | Callable[[], bool]
+"""Set (or returning True) when the person pressed Cancel."""
+
+
+def raise_if_cancelled(cancel: CancelSignal | None, path: str | Path | None, what: str) -> None:
+    """Stop long work promptly when asked: raise Cancelled naming the file and the work."""
+    if cancel is None:
+        return
+    asked = cancel.is_set() if isinstance(cancel, threading.Event) else cancel()
+    if asked:
+        raise Cancelled(path, f"{what} cancelled")
