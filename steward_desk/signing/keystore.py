@@ -232,13 +232,29 @@ class KeyStore:
         return key
 
     def retire(self, identity: DeskIdentity) -> Path | None:
-        """Move the current key file aside (after a rotation); the old key stays recoverable."""
+        """Keep a copy of the current key file under retired/ before a rotation replaces it."""
         if identity.store == "keyring" or not self.key_file.exists():
             return None
         retired = self.keys_dir / "retired" / f"desk-key-{identity.kid}.pem"
         retired.parent.mkdir(mode=0o700, exist_ok=True)
-        os.replace(self.key_file, retired)
+        # A copy, not a move: the key file is replaced only once the new key is stored.
+        write_private(retired, self.key_file.read_bytes())
         return retired
+
+    def keyset_bytes(self) -> bytes | None:
+        """The league key-set document this desk holds (its exact bytes), or None."""
+        try:
+            return self.keyset_file.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def save_keyset(self, doc: bytes, version: int) -> None:
+        """Hold `doc` as the current key-set and keep a copy of every version in history/."""
+        self._ensure_dir()
+        history = self.keys_dir / "keyset-history"
+        history.mkdir(mode=0o700, exist_ok=True)
+        write_private(history / f"keyset-v{version:04d}.json", doc)
+        write_private(self.keyset_file, doc)
 
     # --- private helpers ---------------------------------------------------------------------
 
