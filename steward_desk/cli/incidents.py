@@ -40,7 +40,7 @@ def _status(value: str | None) -> IncidentStatus | None:
 
 
 def _deadline_text(summary: IncidentSummary, now: datetime) -> str:
-    if summary.deadline is None:
+    if summary.deadline is None or not summary.status.is_open:
         return "—"
     hours = (summary.deadline - now).total_seconds() / 3600
     if hours < 0:

@@ -171,3 +171,71 @@ class LeagueRepository:
             if row is None:
                 return None
             return Driver(row.player_id, row.first_name, row.last_name, row.short_name)
+
+    def delete_league(self, name: str) -> bool:
+        """Remove a league and everything filed under it (the demo's rebuild). Drivers stay:
+        they are shared across leagues. The audit log keeps its history and says so."""
+        from sqlalchemy import delete
+
+        from steward_desk.storage import audit
+        from steward_desk.storage.tables import (
+            Bookmark,
+            Decision,
+            Evidence,
+            FindingRow,
+            Footage,
+            GamePenalty,
+            Incident,
+            IncidentReport,
+            Involvement,
+            Lap,
+            LedgerEntry,
+            PenaltyRow,
+            VerdictRow,
+        )
+
+        with self.store.transaction() as session:
+            league = session.exec(select(League).where(League.name == name)).first()
+            if league is None:
+                return False
+            events = list(session.exec(select(Event.id).where(Event.league_id == league.id)))
+            sessions = list(
+                session.exec(select(RaceSession.id).where(col(RaceSession.event_id).in_(events)))
+            )
+            incidents = list(
+                session.exec(select(Incident.id).where(col(Incident.session_id).in_(sessions)))
+            )
+            cars = list(
+                session.exec(select(CarEntry.id).where(col(CarEntry.session_id).in_(sessions)))
+            )
+            decisions = list(
+                session.exec(select(Decision.id).where(col(Decision.incident_id).in_(incidents)))
+            )
+            for table, column, ids in (
+                (Evidence, Evidence.incident_id, incidents),
+                (Bookmark, Bookmark.incident_id, incidents),
+                (Footage, Footage.incident_id, incidents),
+                (FindingRow, FindingRow.incident_id, incidents),
+                (Involvement, Involvement.incident_id, incidents),
+                (IncidentReport, IncidentReport.incident_id, incidents),
+                (VerdictRow, VerdictRow.incident_id, incidents),
+                (PenaltyRow, PenaltyRow.decision_id, decisions),
+                (LedgerEntry, LedgerEntry.decision_id, decisions),
+                (LedgerEntry, LedgerEntry.event_id, events),
+                (Decision, Decision.id, decisions),
+                (Incident, Incident.id, incidents),
+                (GamePenalty, GamePenalty.session_id, sessions),
+                (Lap, Lap.car_entry_id, cars),
+                (CarDriver, CarDriver.car_entry_id, cars),
+                (CarEntry, CarEntry.id, cars),
+                (RaceSession, RaceSession.id, sessions),
+                (Event, Event.id, events),
+            ):
+                if ids:
+                    session.execute(delete(table).where(col(column).in_(ids)))
+            session.delete(league)
+            audit.record(
+                session, self.store.actor, "league.deleted", "league", league.id, name=name,
+                events=len(events), incidents=len(incidents),
+            )  # fmt: skip
+            return True

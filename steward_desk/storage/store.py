@@ -17,6 +17,7 @@ from steward_desk.storage.engine import make_engine
 if TYPE_CHECKING:
     from steward_desk.storage.incidents import IncidentRepository
     from steward_desk.storage.league import LeagueRepository
+    from steward_desk.storage.results import ResultsRepository
 
 
 class Store:
@@ -67,6 +68,12 @@ class Store:
         from steward_desk.storage.league import LeagueRepository
 
         return LeagueRepository(self)
+
+    @cached_property
+    def results(self) -> ResultsRepository:
+        from steward_desk.storage.results import ResultsRepository
+
+        return ResultsRepository(self)
 
     def close(self) -> None:
         self.engine.dispose()

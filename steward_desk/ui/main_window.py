@@ -33,7 +33,11 @@ from steward_desk.storage.store import Store
 from steward_desk.ui.detail_pane import DetailPane
 from steward_desk.ui.queue_model import (
     DEADLINE,
+    EVENT,
+    FLAGS,
+    INVOLVED,
     NUMBER,
+    SESSION,
     SUMMARY_ROLE,
     IncidentFilterProxy,
     IncidentTableModel,
@@ -314,8 +318,10 @@ class MainWindow(QMainWindow):
         self.filters.set_choices(rows)
         self.proxy.set_criteria(self.filters.criteria())
         self.table.resizeColumnsToContents()
-        for column, width in ((DEADLINE, 110),):
-            self.table.setColumnWidth(column, max(self.table.columnWidth(column), width))
+        # Long event names and driver lists would push the deadline out of sight.
+        for column, cap in ((EVENT, 190), (INVOLVED, 300), (SESSION, 130), (FLAGS, 200)):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
+        self.table.setColumnWidth(DEADLINE, max(self.table.columnWidth(DEADLINE), 96))
         if current:
             self.select_incident(current)
         self._update_counts()
@@ -454,7 +460,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, STATE_VERSION)
         else:
-            self.resizeDocks([self.details_dock], [430], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.details_dock], [380], Qt.Orientation.Horizontal)
         header = self.settings.value(SETTINGS_HEADER)
         if isinstance(header, QByteArray) and not header.isEmpty():
             # Restored after the first fill, else resizeColumnsToContents would undo it.

@@ -1,0 +1,225 @@
+"""Stores imported ACC sessions: cars, drivers, laps and the game's own penalties, as facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from steward_desk.core.model import EventKind
+from steward_desk.storage import audit
+from steward_desk.storage.league import LeagueRepository
+from steward_desk.storage.store import Store
+from steward_desk.storage.tables import (
+    CarDriver,
+    CarEntry,
+    Event,
+    GamePenalty,
+    Lap,
+    RaceSession,
+)
+
+if TYPE_CHECKING:
+    from steward_desk.intake.acc_results import AccSession
+
+_FILE_STAMP = re.compile(r"(\d{6})_(\d{6})_")
+
+
+def time_from_filename(name: str) -> datetime | None:
+    """ACC names files YYMMDD_HHMMSS_<T>.json when the session ends (server local time)."""
+    match = _FILE_STAMP.search(name)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match.group(1) + match.group(2), "%y%m%d%H%M%S").replace(
+            tzinfo=UTC
+        )
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedSession:
+    session_id: str
+    event_id: str
+    created: bool  # False: the same file (by SHA-256) was imported before; nothing changed
+    cars: int
+    drivers: int
+    laps: int
+    source: str
+
+
+class ResultsRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def import_session(
+        self,
+        acc: AccSession,
+        *,
+        league: str,
+        event: str,
+        kind: EventKind,
+        round: int | None = None,
+        final_round: bool = False,
+        started_at: datetime | None = None,
+        ended_at: datetime | None = None,
+    ) -> ImportedSession:
+        """One transaction: all of the session or none of it. Idempotent by file hash."""
+        with self.store.transaction() as session:
+            return self.import_session_in(
+                session,
+                acc,
+                league=league,
+                event=event,
+                kind=kind,
+                round=round,
+                final_round=final_round,
+                started_at=started_at,
+                ended_at=ended_at,
+            )
+
+    def import_session_in(
+        self,
+        session: Session,
+        acc: AccSession,
+        *,
+        league: str,
+        event: str,
+        kind: EventKind,
+        round: int | None = None,
+        final_round: bool = False,
+        started_at: datetime | None = None,
+        ended_at: datetime | None = None,
+    ) -> ImportedSession:
+        source = str(acc.source)
+        existing = session.exec(
+            select(RaceSession).where(RaceSession.source_sha256 == acc.sha256)
+        ).first()
+        if existing is not None:
+            cars = session.exec(select(CarEntry.id).where(CarEntry.session_id == existing.id)).all()
+            return ImportedSession(existing.id, existing.event_id, False, len(cars), 0, 0, source)
+
+        league_row = LeagueRepository.ensure_league(session, league)
+        event_row: Event = LeagueRepository.ensure_event(
+            session, league_row, event, kind, round=round, final_round=final_round, track=acc.track
+        )
+        ended = ended_at or time_from_filename(source)
+        race = RaceSession(
+            event_id=event_row.id,
+            type=acc.session_type.value,
+            raw_type=acc.raw_session_type,
+            track=acc.track,
+            server_name=acc.server_name,
+            started_at=started_at,
+            ended_at=ended,
+            is_wet=acc.is_wet,
+            best_lap_ms=acc.best_lap_ms,
+            source_file=source,
+            source_sha256=acc.sha256,
+        )
+        session.add(race)
+        session.flush()
+
+        car_rows: list[dict[str, object]] = []
+        link_rows: list[dict[str, object]] = []
+        entry_ids: dict[int, str] = {}
+        players: set[str] = set()
+        for car in acc.cars:
+            entry = CarEntry(
+                session_id=race.id,
+                car_id=car.car_id,
+                race_number=car.race_number,
+                car_model=car.car_model,
+                car_model_name=car.car_model_name,
+                car_class=car.car_class,
+                cup_category=car.cup_category,
+                team_name=car.team_name,
+                position=car.position,
+                lap_count=car.lap_count,
+                total_time_ms=car.total_time_ms,
+                best_lap_ms=car.best_lap_ms,
+                missing_mandatory_pitstop=car.missing_mandatory_pitstop,
+            )
+            entry_ids[car.car_id] = entry.id
+            car_rows.append(entry.model_dump())
+            for index, driver in enumerate(car.drivers):
+                if not driver.player_id:
+                    continue
+                LeagueRepository.upsert_driver(session, driver, car.nationality)
+                players.add(driver.player_id)
+                link_rows.append(
+                    {"car_entry_id": entry.id, "driver_index": index, "player_id": driver.player_id}
+                )
+        session.flush()  # drivers first: the links below point at them
+        if car_rows:
+            session.execute(insert(CarEntry), car_rows)
+        if link_rows:
+            session.execute(insert(CarDriver), link_rows)
+        lap_rows = [
+            {
+                "car_entry_id": entry_ids[lap.car_id],
+                "lap_number": lap.lap_number,
+                "driver_index": lap.driver_index,
+                "lap_time_ms": lap.lap_time_ms,
+                "valid": lap.valid,
+                "splits": ",".join("" if s is None else str(s) for s in lap.splits),
+            }
+            for lap in acc.laps
+            if lap.car_id in entry_ids  # the file may hold laps of cars not on the leaderboard
+        ]
+        if lap_rows:
+            session.execute(insert(Lap), lap_rows)
+        penalty_rows = [
+            {
+                "session_id": race.id,
+                "car_entry_id": entry_ids.get(p.car_id),
+                "driver_index": p.driver_index,
+                "reason": p.reason,
+                "penalty": p.penalty,
+                "penalty_value": p.penalty_value,
+                "violation_lap": p.violation_lap,
+                "cleared_lap": p.cleared_lap,
+                "post_race": p.post_race,
+            }
+            for p in acc.penalties
+        ]
+        if penalty_rows:
+            session.execute(insert(GamePenalty), penalty_rows)
+        audit.record(
+            session,
+            self.store.actor,
+            "results.imported",
+            "session",
+            race.id,
+            file=source,
+            sha256=acc.sha256,
+            cars=len(car_rows),
+            laps=len(lap_rows),
+        )
+        return ImportedSession(
+            race.id, event_row.id, True, len(car_rows), len(players), len(lap_rows), source
+        )
+
+    def lap_marks(self, session_id: str) -> list[tuple[int, int]]:
+        """(lap number, race time in ms when the leader started it) for the scrubber."""
+        with self.store.read() as session:
+            leader = session.exec(
+                select(CarEntry)
+                .where(CarEntry.session_id == session_id)
+                .order_by(col(CarEntry.position))
+            ).first()
+            if leader is None:
+                return []
+            laps = session.exec(
+                select(Lap).where(Lap.car_entry_id == leader.id).order_by(col(Lap.lap_number))
+            ).all()
+            marks, elapsed = [], 0
+            for lap in laps:
+                marks.append((lap.lap_number, elapsed))
+                elapsed += lap.lap_time_ms or 0
+            return marks
