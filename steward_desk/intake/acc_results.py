@@ -1,0 +1,571 @@
+"""ACC dedicated-server result files → plain typed objects (../shared FORMAT.md).
+
+Real files break naive parsers: the server writes UTF-16 LE without a BOM, files touched by
+editors arrive with a BOM or as UTF-8, the root object repeats `sessionType`, "no time" is
+INT32_MAX (or a uint32 wrap-around near 2³²), keys come and go between 2019 and 2025, and
+the leaderboard order is the classification. This module reads all of that and returns
+frozen dataclasses; it stores nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import deque
+from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, NoReturn
+
+from steward_desk.core.classification import CarResult
+from steward_desk.core.model import Driver, SessionType
+from steward_desk.intake.acc_cars import car_class, car_model, is_console_server
+from steward_desk.intake.errors import AccResultsError
+
+NO_TIME = 2_147_483_647  # INT32_MAX; anything at or above it (uint32 wrap-arounds) = no time
+_NUMERIC_SESSION_TYPES = {0: "FP", 4: "Q", 10: "R"}  # the handbook's enum, seen in old tools
+
+
+@dataclass(frozen=True, slots=True)
+class AccLap:
+    car_id: int
+    lap_number: int  # the k-th lap entry of this car in the file is its lap k
+    driver_index: int  # index into the car's drivers (driver swaps)
+    lap_time_ms: int | None
+    valid: bool  # isValidForBest; an invalid lap still counts as a lap in a race
+    splits: tuple[int | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AccPenalty:
+    """A penalty the game recorded: a fact for the stewards, not a steward decision."""
+
+    car_id: int
+    driver_index: int
+    reason: str  # Cutting, PitSpeeding, WrongWay, Trolling, DriverRanNoStint, …
+    penalty: str  # None, DriveThrough, StopAndGo_30, RemoveBestLaptime, Disqualified, PostRaceTime
+    penalty_value: int  # seconds for PostRaceTime; a level, not seconds, for DT/SG
+    violation_lap: int | None  # 0 in the file = unknown
+    cleared_lap: int | None  # 0 in the file = not served
+    post_race: bool  # from post_race_penalties (or a PostRaceTime entry in 2019 files)
+
+    @property
+    def is_penalty(self) -> bool:
+        """False for the game's warnings (`penalty: None`)."""
+        return self.penalty != "None"
+
+    @property
+    def served(self) -> bool:
+        return self.cleared_lap is not None
+
+    @property
+    def is_disqualification(self) -> bool:
+        return self.penalty == "Disqualified"
+
+
+@dataclass(frozen=True, slots=True)
+class AccCar:
+    car_id: int  # session-local key used by laps and penalties
+    race_number: int
+    car_model: int
+    car_model_name: str
+    car_class: str  # carGroup when the file has it, else derived from the model
+    cup_category: int  # 0 Overall/Pro, 1 ProAm, 2 Am, 3 Silver, 4 National
+    team_name: str
+    nationality: int
+    drivers: tuple[Driver, ...]
+    current_driver_index: int
+    lap_count: int
+    total_time_ms: int | None  # includes the game's post-race time penalties
+    best_lap_ms: int | None  # best valid lap
+    last_lap_ms: int | None
+    missing_mandatory_pitstop: int  # undocumented; -1 in FP/Q (FORMAT.md §3)
+    driver_total_times_ms: tuple[float, ...]  # approximate, per driver; empty in FP/Q
+    position: int  # 1-based place in the leaderboard
+
+
+@dataclass(frozen=True, slots=True)
+class AccSession:
+    source: str
+    sha256: str
+    session_type: SessionType
+    raw_session_type: str  # as written: FP, Q, R, Q1, R2, …
+    track: str
+    server_name: str
+    meta_data: str
+    session_index: int
+    race_weekend_index: int | None  # absent in 2019 files
+    is_wet: bool
+    best_lap_ms: int | None
+    console: bool  # a console server: its car ids follow the console table
+    cars: tuple[AccCar, ...]  # leaderboard (classification) order
+    laps: tuple[AccLap, ...]  # file order; may name carIds missing from the leaderboard
+    penalties: tuple[AccPenalty, ...]  # in-session first, then post-race
+
+    def car(self, car_id: int) -> AccCar | None:
+        """The car with this session-local id, if the leaderboard lists it."""
+        return next((c for c in self.cars if c.car_id == car_id), None)
+
+    def laps_of(self, car_id: int) -> tuple[AccLap, ...]:
+        return tuple(lap for lap in self.laps if lap.car_id == car_id)
+
+    def penalties_of(self, car_id: int) -> tuple[AccPenalty, ...]:
+        return tuple(p for p in self.penalties if p.car_id == car_id)
+
+    def car_results(self) -> tuple[CarResult, ...]:
+        """The cars as core.classification takes them (entry id = the file's carId)."""
+        return tuple(
+            CarResult(
+                entry_id=str(c.car_id),
+                position=c.position,
+                car_number=c.race_number,
+                car_model=c.car_model_name,
+                car_class=c.car_class,
+                drivers=c.drivers,
+                laps=c.lap_count,
+                total_time_ms=c.total_time_ms,
+                best_lap_ms=c.best_lap_ms,
+            )
+            for c in self.cars
+        )
+
+
+def decode_acc_bytes(data: bytes, source: str | Path) -> str:
+    """The text of an ACC file: UTF-16 LE/BE (BOM or not) or UTF-8 (BOM or not).
+
+    BOM first; else many NUL bytes at odd offsets mean UTF-16 LE (what the server writes),
+    at even offsets UTF-16 BE; else UTF-8. Bytes that are none of these raise AccResultsError.
+    """
+    if not data:
+        raise AccResultsError(source, "", "the file is empty")
+    if data.startswith(b"\xff\xfe"):
+        return _decode(data, 2, "utf-16-le", source)
+    if data.startswith(b"\xfe\xff"):
+        return _decode(data, 2, "utf-16-be", source)
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode(data, 3, "utf-8", source)
+    head = data[:4096]
+    pairs = len(head) // 2
+    odd_nuls, even_nuls = head[1::2].count(0), head[0::2].count(0)
+    if pairs and odd_nuls > 0.3 * pairs and odd_nuls > even_nuls:
+        return _decode(data, 0, "utf-16-le", source)
+    if pairs and even_nuls > 0.3 * pairs:
+        return _decode(data, 0, "utf-16-be", source)
+    return _decode(data, 0, "utf-8", source)
+
+
+def _decode(data: bytes, skip: int, encoding: str, source: str | Path) -> str:
+    try:
+        return data[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        hint = "" if encoding.startswith("utf-16") else " (nor the UTF-16 the server writes)"
+        raise AccResultsError(
+            source,
+            f"byte {exc.start + skip}",
+            f"not valid {encoding.upper()} text{hint}: {exc.reason}; the file is damaged",
+        ) from None
+
+
+def _load_json(data: bytes, source: str | Path) -> object:
+    text = decode_acc_bytes(data, source)
+    try:
+        # A repeated key (`sessionType` since ACC 1.6) keeps its last value: that is what
+        # json does by default, so no object_pairs_hook (it costs a fifth of the parse).
+        # strict=False lets raw control characters through inside names.
+        return json.loads(text, strict=False)
+    except json.JSONDecodeError as exc:
+        raise AccResultsError(
+            source,
+            f"line {exc.lineno} column {exc.colno}",
+            f"not valid JSON ({exc.msg}); the file may be truncated or damaged",
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise AccResultsError(source, "", f"not usable JSON: {exc}") from None
+
+
+def parse_acc_results(data: bytes, source: str | Path) -> AccSession:
+    """Read one results file; raises AccResultsError naming the key and what was expected."""
+    return _results(_load_json(data, source), data, source)
+
+
+def _results(root: object, data: bytes, source: str | Path) -> AccSession:
+    if not isinstance(root, dict):
+        raise AccResultsError(source, "", f"expected a JSON object, got {_describe(root)}")
+    if "sessionResult" not in root:
+        if "entries" in root:
+            raise AccResultsError(
+                source, "", "this is an ACC entry list, not a results file (no sessionResult)"
+            )
+        raise AccResultsError(source, "sessionResult", "missing: this is not an ACC results file")
+    return _session(_Reader(source), root, hashlib.sha256(data).hexdigest())
+
+
+def _session(r: _Reader, root: dict[str, Any], sha256: str) -> AccSession:
+    raw_type = root.get("sessionType")
+    if type(raw_type) is int and raw_type in _NUMERIC_SESSION_TYPES:
+        raw_type = _NUMERIC_SESSION_TYPES[raw_type]
+    if not isinstance(raw_type, str):
+        r.fail("sessionType", f"expected FP, Q or R, got {_describe(raw_type)}")
+    try:
+        session_type = SessionType.from_acc(raw_type)
+    except ValueError:
+        r.fail("sessionType", f"expected FP, Q or R (or Q1, R2, …), got {raw_type!r}")
+    server_name = r.text(root, "serverName", "")
+    console = is_console_server(server_name)
+    result = r.obj(root, "sessionResult", "")
+    lines = r.array(result, "leaderBoardLines", "sessionResult", optional=True)
+    cars = tuple(
+        _car(r, line, f"sessionResult.leaderBoardLines[{i}]", i + 1, console)
+        for i, line in enumerate(lines)
+    )
+    in_session = _penalties(r, root, "penalties", post_race=False)
+    post_race = _penalties(r, root, "post_race_penalties", post_race=True)
+    best = r.integer(result, "bestlap", "sessionResult", 0)
+    weekend = r.integer(root, "raceWeekendIndex", "", None) if "raceWeekendIndex" in root else None
+    return AccSession(
+        source=str(r.source),
+        sha256=sha256,
+        session_type=session_type,
+        raw_session_type=raw_type.strip(),
+        track=r.text(root, "trackName", None),
+        server_name=server_name.strip(),
+        meta_data=r.text(root, "metaData", ""),
+        session_index=r.integer(root, "sessionIndex", "", 0),
+        race_weekend_index=weekend,
+        is_wet=r.flag(result, "isWetSession", "sessionResult"),
+        best_lap_ms=best if 0 < best < NO_TIME else None,
+        console=console,
+        cars=cars,
+        laps=_laps(r, root),
+        penalties=in_session + post_race,
+    )
+
+
+def _car(r: _Reader, line: Any, path: str, position: int, console: bool) -> AccCar:
+    line = r.expect_obj(line, path)
+    car = r.obj(line, "car", path)
+    car_path = f"{path}.car"
+    timing = r.obj(line, "timing", path)
+    timing_path = f"{path}.timing"
+    drivers, team_from_names = _drivers(r, car, car_path)
+    model = r.integer(car, "carModel", car_path, None)
+    group = r.text(car, "carGroup", "", car_path)
+    team = r.text(car, "teamName", "", car_path).strip() or team_from_names
+    totals = r.array(line, "driverTotalTimes", path, optional=True)
+    return AccCar(
+        car_id=r.integer(car, "carId", car_path, None),
+        race_number=r.integer(car, "raceNumber", car_path, None),
+        car_model=model,
+        car_model_name=car_model(model, console=console).name,
+        car_class=car_class(model, group, console=console),
+        cup_category=r.integer(car, "cupCategory", car_path, 0),
+        team_name=team,
+        nationality=r.integer(car, "nationality", car_path, 0),
+        drivers=drivers,
+        current_driver_index=r.integer(line, "currentDriverIndex", path, 0),
+        lap_count=r.integer(timing, "lapCount", timing_path, None),
+        total_time_ms=r.time(timing, "totalTime", timing_path),
+        best_lap_ms=r.time(timing, "bestLap", timing_path),
+        last_lap_ms=r.time(timing, "lastLap", timing_path),
+        missing_mandatory_pitstop=r.integer(line, "missingMandatoryPitstop", path, 0),
+        driver_total_times_ms=tuple(
+            r.number(v, f"{path}.driverTotalTimes[{i}]") for i, v in enumerate(totals)
+        ),
+        position=position,
+    )
+
+
+def _drivers(r: _Reader, car: dict[str, Any], path: str) -> tuple[tuple[Driver, ...], str]:
+    """The car's drivers, names trimmed; a league's "name\\nteam" lastName gives the team."""
+    team = ""
+    drivers = []
+    for i, raw in enumerate(r.array(car, "drivers", path)):
+        here = f"{path}.drivers[{i}]"
+        raw = r.expect_obj(raw, here)
+        last = r.text(raw, "lastName", "", here)
+        if "\n" in last:
+            last, _, team_part = last.partition("\n")
+            team = team or team_part.strip()
+        drivers.append(
+            Driver(
+                player_id=r.text(raw, "playerId", "", here).strip(),
+                first_name=r.text(raw, "firstName", "", here).strip(),
+                last_name=last.strip(),
+                short_name=r.text(raw, "shortName", "", here).strip(),
+            )
+        )
+    return tuple(drivers), team
+
+
+def _penalties(
+    r: _Reader, root: dict[str, Any], key: str, *, post_race: bool
+) -> tuple[AccPenalty, ...]:
+    out = []
+    for i, raw in enumerate(r.array(root, key, "", optional=True)):
+        here = f"{key}[{i}]"
+        raw = r.expect_obj(raw, here)
+        kind = r.text(raw, "penalty", None, here)
+        violation = r.integer(raw, "violationInLap", here, 0)
+        cleared = r.integer(raw, "clearedInLap", here, 0)
+        out.append(
+            AccPenalty(
+                car_id=r.integer(raw, "carId", here, None),
+                driver_index=r.integer(raw, "driverIndex", here, 0),
+                reason=r.text(raw, "reason", "", here),
+                penalty=kind,
+                penalty_value=r.integer(raw, "penaltyValue", here, 0),
+                violation_lap=violation or None,
+                cleared_lap=cleared or None,
+                # 2019 servers logged the post-race time penalty among the in-session ones.
+                post_race=post_race or kind == "PostRaceTime",
+            )
+        )
+    return tuple(out)
+
+
+def _laps(r: _Reader, root: dict[str, Any]) -> tuple[AccLap, ...]:
+    raw = r.array(root, "laps", "", optional=True)
+    try:
+        return _laps_quickly(raw)
+    except (KeyError, TypeError, ValueError):
+        return _laps_slowly(r, raw)
+
+
+def _laps_quickly(raw: list[Any]) -> tuple[AccLap, ...]:
+    """Column by column with C-level loops: an 8-hour race has 11 000 laps, and a Python
+    loop per lap (or the frozen dataclass __init__) would cost more than json.loads itself.
+    Any surprise raises, and _laps_slowly then re-reads the laps to name the exact key."""
+    cars = list(map(itemgetter("carId"), raw))
+    drivers = list(map(itemgetter("driverIndex"), raw))
+    times = list(map(itemgetter("laptime"), raw))
+    valid = list(map(itemgetter("isValidForBest"), raw))
+    splits = list(map(tuple, map(itemgetter("splits"), raw)))
+    flat_splits = list(chain.from_iterable(splits))
+    if set(map(type, chain(cars, drivers, times, flat_splits))) - {int} or set(map(type, valid)) - {
+        bool
+    }:
+        raise TypeError("a lap holds a value of the wrong type")
+    if times and max(times) >= NO_TIME:
+        times = [t if t < NO_TIME else None for t in times]
+    if flat_splits and max(flat_splits) >= NO_TIME:
+        splits = [tuple(v if v < NO_TIME else None for v in s) for s in splits]
+    numbers = _lap_numbers(cars)
+    laps: list[Any] = list(map(object.__new__, repeat(AccLap, len(raw))))
+    for name, column in zip(
+        _LAP_FIELDS, (cars, numbers, drivers, times, valid, splits), strict=True
+    ):
+        deque(map(AccLap.__dict__[name].__set__, laps, column), maxlen=0)
+    return tuple(laps)
+
+
+_LAP_FIELDS = ("car_id", "lap_number", "driver_index", "lap_time_ms", "valid", "splits")
+
+
+def _lap_numbers(cars: list[int]) -> list[int]:
+    """The k-th lap entry of a car is its lap k (FORMAT.md §5)."""
+    counts: dict[int, int] = {}
+    numbers = []
+    for car_id in cars:
+        number = counts.get(car_id, 0) + 1
+        counts[car_id] = number
+        numbers.append(number)
+    return numbers
+
+
+def _laps_slowly(r: _Reader, raw: list[Any]) -> tuple[AccLap, ...]:
+    counts: dict[int, int] = {}
+    out = []
+    for i, lap in enumerate(raw):
+        path = f"laps[{i}]"
+        lap = r.expect_obj(lap, path)
+        car_id = r.integer(lap, "carId", path, None)
+        time = r.integer(lap, "laptime", path, None)
+        splits = r.array(lap, "splits", path, optional=True)
+        counts[car_id] = counts.get(car_id, 0) + 1
+        out.append(
+            AccLap(
+                car_id=car_id,
+                lap_number=counts[car_id],
+                driver_index=r.integer(lap, "driverIndex", path, 0),
+                lap_time_ms=time if time < NO_TIME else None,
+                valid=r.flag(lap, "isValidForBest", path),
+                splits=tuple(
+                    v if v < NO_TIME else None
+                    for v in (
+                        r.integer_value(v, f"{path}.splits[{k}]") for k, v in enumerate(splits)
+                    )
+                ),
+            )
+        )
+    return tuple(out)
+
+
+def _describe(value: object) -> str:
+    """A JSON value as a person would name it in an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _at(parent: str, key: str) -> str:
+    return f"{parent}.{key}" if parent else key
+
+
+class _Reader:
+    """Typed access to the decoded JSON; each failure names the key path and the value."""
+
+    def __init__(self, source: str | Path) -> None:
+        self.source = source
+
+    def fail(self, path: str, problem: str) -> NoReturn:
+        raise AccResultsError(self.source, path, problem)
+
+    def expect_obj(self, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected an object, got {_describe(value)}")
+        return value
+
+    def obj(self, parent: dict[str, Any], key: str, path: str) -> dict[str, Any]:
+        if key not in parent:
+            self.fail(_at(path, key), "missing")
+        return self.expect_obj(parent[key], _at(path, key))
+
+    def array(
+        self, parent: dict[str, Any], key: str, path: str, *, optional: bool = False
+    ) -> list[Any]:
+        value = parent.get(key)
+        if value is None and optional:
+            return []
+        if key not in parent:
+            self.fail(_at(path, key), "missing")
+        if not isinstance(value, list):
+            self.fail(_at(path, key), f"expected a list, got {_describe(value)}")
+        return value
+
+    def integer_value(self, value: Any, path: str) -> int:
+        if type(value) is int:
+            return value
+        if type(value) is float and value.is_integer():
+            return int(value)
+        self.fail(path, f"expected an integer, got {_describe(value)}")
+
+    def integer(self, parent: dict[str, Any], key: str, path: str, default: int | None) -> int:
+        """A required integer (default None) or an optional one."""
+        if key not in parent or (parent[key] is None and default is not None):
+            if default is None:
+                self.fail(_at(path, key), "missing")
+            return default
+        return self.integer_value(parent[key], _at(path, key))
+
+    def number(self, value: Any, path: str) -> float:
+        if type(value) in (int, float):
+            return float(value)
+        self.fail(path, f"expected a number, got {_describe(value)}")
+
+    def time(self, parent: dict[str, Any], key: str, path: str) -> int | None:
+        value = self.integer(parent, key, path, None)
+        return value if value < NO_TIME else None
+
+    def text(self, parent: dict[str, Any], key: str, default: str | None, path: str = "") -> str:
+        """A required string (default None) or an optional one; null counts as absent."""
+        value = parent.get(key)
+        if value is None:
+            if default is None:
+                self.fail(_at(path, key), "missing")
+            return default
+        if not isinstance(value, str):
+            self.fail(_at(path, key), f"expected a string, got {_describe(value)}")
+        return value
+
+    def flag(self, parent: dict[str, Any], key: str, path: str) -> bool:
+        value = parent.get(key, False)
+        if type(value) is bool:
+            return value
+        if type(value) is int and value in (0, 1):
+            return bool(value)
+        self.fail(_at(path, key), f"expected true/false or 0/1, got {_describe(value)}")
+
+
+# --- entry lists (`*_entrylist.json`, written next to the results after qualifying) -------
+
+
+@dataclass(frozen=True, slots=True)
+class AccEntry:
+    race_number: int | None  # -1 in the file: the driver picks
+    drivers: tuple[Driver, ...]
+    driver_categories: tuple[int | None, ...]  # 0 Bronze, 1 Silver, 2 Gold, 3 Platinum
+    forced_car_model: int | None  # -1 in the file: free choice
+    default_grid_position: int | None
+    is_server_admin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AccEntryList:
+    source: str
+    sha256: str
+    entries: tuple[AccEntry, ...]
+    force_entry_list: bool
+
+
+def parse_acc_entrylist(data: bytes, source: str | Path) -> AccEntryList:
+    """Read an entry list (note: `playerID`, capital ID, unlike the results' `playerId`)."""
+    return _entrylist(_load_json(data, source), data, source)
+
+
+def _entrylist(root: object, data: bytes, source: str | Path) -> AccEntryList:
+    if not isinstance(root, dict) or "entries" not in root:
+        raise AccResultsError(source, "entries", "missing: this is not an ACC entry list")
+    r = _Reader(source)
+    entries = []
+    for i, raw in enumerate(r.array(root, "entries", "")):
+        here = f"entries[{i}]"
+        raw = r.expect_obj(raw, here)
+        drivers, categories = [], []
+        for k, d in enumerate(r.array(raw, "drivers", here, optional=True)):
+            d_here = f"{here}.drivers[{k}]"
+            d = r.expect_obj(d, d_here)
+            drivers.append(
+                Driver(
+                    player_id=r.text(d, "playerID", "", d_here).strip(),
+                    first_name=r.text(d, "firstName", "", d_here).strip(),
+                    last_name=r.text(d, "lastName", "", d_here).strip(),
+                    short_name=r.text(d, "shortName", "", d_here).strip(),
+                )
+            )
+            category = r.integer(d, "driverCategory", d_here, -1)
+            categories.append(category if category >= 0 else None)
+        number = r.integer(raw, "raceNumber", here, -1)
+        forced = r.integer(raw, "forcedCarModel", here, -1)
+        grid = r.integer(raw, "defaultGridPosition", here, -1)
+        entries.append(
+            AccEntry(
+                race_number=number if number >= 0 else None,
+                drivers=tuple(drivers),
+                driver_categories=tuple(categories),
+                forced_car_model=forced if forced >= 0 else None,
+                default_grid_position=grid if grid >= 0 else None,
+                is_server_admin=bool(r.integer(raw, "isServerAdmin", here, 0)),
+            )
+        )
+    return AccEntryList(
+        source=str(source),
+        sha256=hashlib.sha256(data).hexdigest(),
+        entries=tuple(entries),
+        force_entry_list=bool(r.integer(root, "forceEntryList", "", 0)),
+    )
+
+
+def read_acc_file(data: bytes, source: str | Path) -> AccSession | AccEntryList:
+    """A results file or an entry list, whichever it is (a results folder holds both)."""
+    root = _load_json(data, source)
+    if isinstance(root, dict) and "sessionResult" not in root and "entries" in root:
+        return _entrylist(root, data, source)
+    return _results(root, data, source)
