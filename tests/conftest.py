@@ -42,3 +42,35 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("STEWARD_DESK_HOME", str(path))
     monkeypatch.delenv("STEWARD_DESK_DB", raising=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo league built once per test run (real ACC files, reports, stamped clips)."""
+    from steward_desk.demo.builder import build_demo
+    from steward_desk.paths import Paths
+    from steward_desk.storage.store import Store
+
+    home = tmp_path_factory.mktemp("demo-home")
+    paths = Paths(home=home, db_url=f"sqlite:///{home / 'steward-desk.sqlite'}").ensure()
+    store = Store.open(paths)
+    build_demo(store, paths)
+    store.close()
+    return home
+
+
+@pytest.fixture
+def demo_paths(demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A private copy of the demo database (footage stays shared, read-only in spirit)."""
+    import sqlite3
+
+    from steward_desk.paths import Paths
+
+    home = tmp_path / "desk"
+    home.mkdir()
+    source = sqlite3.connect(demo_template / "steward-desk.sqlite")
+    target = sqlite3.connect(home / "steward-desk.sqlite")
+    source.backup(target)
+    source.close()
+    target.close()
+    return Paths(home=home, db_url=f"sqlite:///{home / 'steward-desk.sqlite'}")

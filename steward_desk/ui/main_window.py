@@ -65,7 +65,7 @@ class FilterBar(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search cases, drivers, player ids…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(200)
         self.event = self._combo("All events")
         self.session = self._combo("All sessions")
         self.status = self._combo("Any status")
@@ -90,7 +90,7 @@ class FilterBar(QWidget):
         combo.addItem(any_text, "")
         combo.currentIndexChanged.connect(self._emit)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(10)
+        combo.setMinimumContentsLength(6)
         return combo
 
     def criteria(self) -> QueueFilter:

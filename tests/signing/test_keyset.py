@@ -169,6 +169,8 @@ def test_a_head_key_rotation_is_signed_by_the_old_and_the_new_key(
     assert refused.value.reason is Refusal.THRESHOLD_NOT_MET
     v3 = successor(keyset, apply_rotation(keyset, rotation, [hana, hana_new]))
     assert v3.is_authority(hana_new.kid) and not v3.is_authority(hana.kid)
+    # A desk that meets the league at version 3 reads it on its own, anchored on the new key.
+    assert load_keyset(v3.document, anchor=hana_new.jwk).version == 3
     # From now on only the new key speaks for the head steward.
     with pytest.raises(KeySetError):
         trust(v3, SigningKey.generate().jwk, "X", StewardRole.STEWARD, hana)
