@@ -1,6 +1,6 @@
 """`verify FILE [--key KEY.jwk]` (CLI.md): check a signed file and say which checks ran.
 
-Exit 0 only when every check passes. Each check is one line, `ok  …` or `FAIL  …`, so a
+Exit 0 only when every check passes. Each check is one line, `ok  …` or `FAIL …`, so a
 league's script can show a person exactly why a file was refused.
 """
 
@@ -97,7 +97,7 @@ def _report(
         print_json(doc)
     else:
         for check in unique:
-            print(f"ok    {check}")
+            print(f"ok  {check}")
         if failure is not None:
-            print(f"FAIL  {failure.detail}")
+            print(f"FAIL {failure.detail}")
     return 0 if failure is None else 1

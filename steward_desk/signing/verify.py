@@ -79,12 +79,14 @@ def verify(
     require_canonical: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
     source: str | None = None,
+    skip_kids: frozenset[str] = frozenset(),
 ) -> Verified:
     """Check a JWS JSON document; return what it says and who said it, or raise `SignatureError`.
 
     `threshold` counts distinct public keys among the valid signatures (never kids, never
     signature entries). With `require_canonical` the payload bytes must be RFC 8785 canonical,
-    which every Steward Desk document is.
+    which every Steward Desk document is. Signatures by `skip_kids` are neither checked nor
+    counted (a key-set read on its own cannot check the rotated-out key that co-signed it).
     """
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
@@ -99,6 +101,7 @@ def verify(
             max_bytes,
             source,
             checks,
+            skip_kids,
         )
     except SigningError as error:
         refusal = (
@@ -121,6 +124,7 @@ def _verify(
     max_bytes: int,
     source: str | None,
     checks: list[str],
+    skip_kids: frozenset[str],
 ) -> Verified:
     keys = trust_map(trusted, source=source)
     envelope = parse_envelope(doc_bytes, max_bytes=max_bytes, source=source)
@@ -147,6 +151,9 @@ def _verify(
         checks.append(f"content type {cty}")
     signers: dict[bytes, Signer] = {}
     for entry in envelope.signatures:
+        if entry.kid in skip_kids and entry.kid not in keys:
+            checks.append(f"signature by kid {entry.kid} not checked (a key no longer listed)")
+            continue
         known = keys.get(entry.kid)
         if known is None:
             raise _unknown_kid(entry.kid, keys, source)
