@@ -77,5 +77,7 @@ def resolve(home: str | None = None, db: str | None = None) -> Paths:
     home_value = home or os.environ.get("STEWARD_DESK_HOME")
     home_path = Path(home_value).expanduser().resolve() if home_value else default_home()
     db_value = db or os.environ.get("STEWARD_DESK_DB")
-    db_url = db_url_from(db_value) if db_value else db_url_from(str(home_path / "steward-desk.sqlite"))
+    db_url = (
+        db_url_from(db_value) if db_value else db_url_from(str(home_path / "steward-desk.sqlite"))
+    )
     return Paths(home=home_path, db_url=db_url)

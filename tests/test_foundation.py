@@ -15,7 +15,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_core_imports_without_qt_sql_vlc_or_pyav() -> None:
-    core = sorted(p.stem for p in (REPO / "steward_desk" / "core").glob("*.py") if p.stem != "__init__")
+    core = sorted(
+        p.stem for p in (REPO / "steward_desk" / "core").glob("*.py") if p.stem != "__init__"
+    )
     code = textwrap.dedent(
         f"""
         import sys

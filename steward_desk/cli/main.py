@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", help="SQLite file path or any SQLAlchemy URL (env STEWARD_DESK_DB)")
-    parser.add_argument("--home", help="folder for the database, keys, logs (env STEWARD_DESK_HOME)")
+    parser.add_argument(
+        "--home", help="folder for the database, keys, logs (env STEWARD_DESK_HOME)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     import steward_desk.cli as package
 

@@ -33,7 +33,7 @@ def file_demo_reports(
     on_clip: Callable[[str], None],
 ) -> tuple[int, int, int]:
     """File every report of the recipe; returns (incidents, reports, clips)."""
-    from steward_desk.demo.builder import car_colour, demo_clip_path, status_of
+    from steward_desk.demo.builder import demo_clip_path, status_of
 
     drivers = recipe["drivers"]
     filed: list[tuple[str, str, set[str], int | None]] = []  # incident, session, players, t

@@ -472,7 +472,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         for i in range(self.tabs.count() - 1, 0, -1):
             self._close_tab(i)
         self.save_layout()

@@ -72,12 +72,16 @@ def test_the_queue_sorts_by_deadline_and_by_number(desk: Desk) -> None:
     assert first.status.is_open and first.event.startswith("GT3 Sprint")  # most overdue first
 
 
-def test_withdrawing_a_case_asks_why_and_records_it(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_withdrawing_a_case_asks_why_and_records_it(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtWidgets import QInputDialog
 
     window = desk.window
     window.select_incident(window.store.incidents.resolve("2"))
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Drivers shook hands", True)))
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *a, **k: ("Drivers shook hands", True))
+    )
     window.set_status(IncidentStatus.WITHDRAWN, ask=True)
     detail = window.store.incidents.detail("2")
     assert detail.summary.status is IncidentStatus.WITHDRAWN
@@ -90,11 +94,15 @@ def test_overriding_a_finding_needs_a_reason(desk: Desk, monkeypatch: pytest.Mon
 
     window = desk.window
     incident = window.store.incidents.resolve("3")
-    (finding_id, finding), *_ = window.store.incidents.finding_ids(incident)
+    (finding_id, _finding), *_ = window.store.incidents.finding_ids(incident)
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", True)))
     window.override_finding(incident, finding_id)
     assert not window.store.incidents.finding_ids(incident)[0][1].overridden
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Discord outage, form reopened", True)))
+    monkeypatch.setattr(
+        QInputDialog,
+        "getText",
+        staticmethod(lambda *a, **k: ("Discord outage, form reopened", True)),
+    )
     window.override_finding(incident, finding_id)
     after = window.store.incidents.finding_ids(incident)[0][1]
     assert after.overridden and after.override_reason == "Discord outage, form reopened"
@@ -102,7 +110,10 @@ def test_overriding_a_finding_needs_a_reason(desk: Desk, monkeypatch: pytest.Mon
 
 def test_help_lists_the_keyboard_shortcuts(desk: Desk) -> None:
     dialog = desk.window.show_shortcuts()
-    rows = {(dialog.table.item(r, 1).text(), dialog.table.item(r, 2).text()) for r in range(dialog.table.rowCount())}
+    rows = {
+        (dialog.table.item(r, 1).text(), dialog.table.item(r, 2).text())
+        for r in range(dialog.table.rowCount())
+    }
     assert ("Keyboard shortcuts", "F1") in rows
     assert ("Refresh", "F5") in rows
     dialog.close()
@@ -139,7 +150,10 @@ def test_long_work_runs_off_the_main_thread_and_can_be_cancelled(qtbot: QtBot) -
             time.sleep(0.005)
         return 42
 
-    with qtbot.waitSignal(runner.submit(work, on_done=lambda v: seen.setdefault("value", v)).signals.finished, timeout=10_000):
+    with qtbot.waitSignal(
+        runner.submit(work, on_done=lambda v: seen.setdefault("value", v)).signals.finished,
+        timeout=10_000,
+    ):
         pass
     assert seen["value"] == 42 and seen["thread"] != main_thread
 
