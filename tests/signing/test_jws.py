@@ -280,3 +280,25 @@ def test_any_flipped_bit_before_the_final_newline_is_refused(
     damaged[index] ^= bit
     with pytest.raises(SignatureError):
         verify(bytes(damaged), panel)
+
+
+envelope_members = st.dictionaries(
+    st.sampled_from(["payload", "protected", "header", "signature", "signatures", "x"]),
+    st.none()
+    | st.text(alphabet="eyJABC_-=.", max_size=12)
+    | st.lists(
+        st.dictionaries(st.sampled_from(["protected", "signature", "header"]), st.text(max_size=8)),
+        max_size=2,
+    )
+    | st.dictionaries(st.sampled_from(["alg", "kid", "crit"]), st.text(max_size=6)),
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=envelope_members)
+def test_any_envelope_shape_is_refused_with_a_signature_error_never_a_crash(
+    doc: dict[str, Any], panel: list[TrustedKey]
+) -> None:
+    with pytest.raises(SignatureError):
+        verify(json.dumps(doc).encode(), panel)
