@@ -24,7 +24,7 @@ def _driver(n: int) -> Doc:
         "firstName": f"Driver{n}",
         "lastName": f"Surname{n}",
         "shortName": f"D{n:02d}"[:3],
-        "playerId": f"S7656119800000{n:04d}",
+        "playerId": f"S76561198{n:09d}",
     }
 
 
@@ -124,7 +124,7 @@ def encode_acc(doc: Doc, encoding: str = "utf-16-le", *, duplicate_type: bool = 
     """The bytes of a results file; `encoding` may be utf-16-le, utf-16-le-bom, utf-16-be,
     utf-8 or utf-8-sig. The server repeats sessionType after serverName (FORMAT.md §1)."""
     text = json.dumps(doc, indent=4, ensure_ascii=False)
-    if duplicate_type and '    "serverName"' in text:
+    if duplicate_type and "sessionType" in doc and '    "serverName"' in text:
         head, sep, tail = text.partition('    "serverName"')
         line_end = tail.index("\n")
         repeated = f'\n    "sessionType": {json.dumps(doc["sessionType"])},'
