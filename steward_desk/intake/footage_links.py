@@ -60,7 +60,10 @@ def parse_footage_link(text: str) -> FootageLink:
     if not cleaned:
         raise FootageLinkError(text, "empty: expected a link or a file path")
     if cleaned.lower().startswith("file:"):
-        return _file(text, _path_from_file_uri(cleaned))
+        try:
+            return _file(text, _path_from_file_uri(cleaned))
+        except ValueError as exc:
+            raise FootageLinkError(text, f"not a usable file address: {exc}") from None
     lowered = cleaned.lower()
     if not lowered.startswith(("http://", "https://")) and re.match(
         r"^(?:www\.|m\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/", lowered
