@@ -205,10 +205,13 @@ def merge_panel(
         else:
             kept, dropped = _newer(latest[steward], verdict)
             latest[steward] = kept
-            why = "superseded" if dropped.version < kept.version else "an older copy"
-            ignored.append(
-                Ignored(dropped.id, steward, f"{why} by {kept.id} (version {kept.version})")
-            )
+            if dropped.id == kept.id:
+                why = "the same verdict again"  # the same bundle imported twice
+            elif dropped.version < kept.version:
+                why = f"superseded by {kept.id} (version {kept.version})"
+            else:
+                why = f"another version {kept.version} verdict; the later {kept.id} counts"
+            ignored.append(Ignored(dropped.id, steward, why))
     counted = tuple(sorted(latest.items()))
     needed = rules.votes_needed(len(counted))
     agreement = {name: _agreement(name, counted, needed) for name in FIELDS}

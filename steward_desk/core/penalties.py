@@ -207,13 +207,15 @@ class PenaltyCalculator:
         seen: set[tuple[str, str]] = set()
         for owner, offence, keyword, pattern in self._patterns:
             # "dive bomb" and "dive-bomb" are one pattern: count it once per category.
-            if (owner, pattern.pattern) in seen or not pattern.search(text):
+            if not pattern.search(text):
+                continue
+            if offence is not None:
+                offences.setdefault(owner, offence)
+            if (owner, pattern.pattern) in seen:
                 continue
             seen.add((owner, pattern.pattern))
             scores[owner] = scores.get(owner, 0) + len(keyword.split())
             words.setdefault(owner, []).append(keyword)
-            if offence is not None:
-                offences.setdefault(owner, offence)
         order = {c: i for i, c in enumerate(self.rulebook.category_ids)}
         ranked = sorted(scores, key=lambda cid: (-scores[cid], order[cid]))
         matches = [

@@ -310,7 +310,7 @@ def parse_rulebook(doc: Mapping[str, object], source: str) -> Rulebook:
         _category(r, outcome_ids, [f.id for f in factors], edition_ids) for r in category_readers
     ]
     _unique(zip(category_readers, [c.id for c in categories], strict=True), "category")
-    category_ids = [c.id for c in categories if c.id]
+    category_ids = list(dict.fromkeys(c.id for c in categories if c.id))
 
     offence_readers = root.tables("offences", required=False, nonempty=False)
     offences = [

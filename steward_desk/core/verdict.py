@@ -163,7 +163,10 @@ class Verdict:
             spec = rulebook.outcome(outcome)
             # An invalid penalty object is already reported; only an absent one is reported here.
             if spec.penalty is PenaltyRequirement.REQUIRED and doc.get("penalty") is None:
-                r.report("penalty", f"a {outcome.value} needs a penalty")
+                r.report(
+                    "penalty",
+                    f"missing: the outcome {outcome.value!r} needs a penalty {{type, value}}",
+                )
             if outcome in SANCTIONS and not at_fault:
                 r.report("at_fault", f"a {outcome.value} must name the driver(s) at fault")
             if not reasoning.strip():
