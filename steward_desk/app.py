@@ -64,7 +64,31 @@ def build_desk(paths: Paths, *, synchronous: bool = False) -> Desk:
     runner = TaskRunner(app, synchronous=synchronous)
     window = MainWindow(store, paths, runner, settings, banner=_playback_banner())
     window.review_factory = _review_factory(store, paths, runner, window)
-    return Desk(app=app, store=store, window=window, runner=runner, settings=settings)
+    desk = Desk(app=app, store=store, window=window, runner=runner, settings=settings)
+    for module in _FEATURE_MODULES:
+        _install(module, desk)
+    return desk
+
+
+# Each capability adds its menus and actions to the window through `install(desk)`.
+_FEATURE_MODULES = (
+    "steward_desk.ui.intake.actions",
+    "steward_desk.ui.verdict.actions",
+    "steward_desk.ui.panel.actions",
+    "steward_desk.ui.exports.actions",
+)
+
+
+def _install(module_name: str, desk: Desk) -> None:
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name is not None and module_name.startswith(error.name):
+            return  # that capability is not part of this build
+        raise
+    module.install(desk)
 
 
 def _review_factory(store: Store, paths: Paths, runner: TaskRunner, window: MainWindow):  # type: ignore[no-untyped-def]

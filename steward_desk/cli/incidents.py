@@ -28,6 +28,17 @@ def register(sub: Any) -> None:
     show.add_argument("--json", action="store_true", help="print one JSON document")
     show.set_defaults(handler=show_incident)
 
+    add = commands.add_parser("add", help="file a report by hand (as the app's manual entry)")
+    add.add_argument("--session", required=True, help="session id (or a unique prefix)")
+    add.add_argument("--reporter", required=True, metavar="PLAYER_ID")
+    add.add_argument("--involved", required=True, nargs="+", metavar="PLAYER_ID")
+    add.add_argument("--description", required=True)
+    add.add_argument("--lap", type=int)
+    add.add_argument("--at", type=int, metavar="MS", help="race time of the moment in ms")
+    add.add_argument("--footage", action="append", default=[], metavar="PATH_OR_URL")
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=add_incident)
+
 
 def _status(value: str | None) -> IncidentStatus | None:
     if value is None:
@@ -98,4 +109,58 @@ def show_incident(args: argparse.Namespace, ctx: Context) -> int:
         print(
             f"  footage: {clip.label or clip.source}: {clip.location} (offset {clip.offset_ms} ms)"
         )
+    return 0
+
+
+def add_incident(args: argparse.Namespace, ctx: Context) -> int:
+    from datetime import timedelta
+
+    from steward_desk.core.rulebook import load_rulebook
+    from steward_desk.intake.errors import IntakeError
+    from steward_desk.intake.report_forms import ReportRow
+    from steward_desk.intake.report_import import apply_plan, plan_reports
+    from steward_desk.media.errors import MediaError
+
+    store = ctx.store()
+    rulebook = load_rulebook()
+    row = ReportRow(
+        line=1,
+        submitted_at=datetime.now(UTC),
+        event_hint="",
+        session_hint="",
+        reporter=args.reporter,
+        involved=tuple(args.involved),
+        lap=args.lap,
+        race_time_ms=args.at,
+        description=args.description,
+        footage=tuple(args.footage),
+    )
+    source = f"manual-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    try:
+        plan = plan_reports(store, [row], source, session_id=args.session, rulebook=rulebook)
+        unknown = [
+            ref.text
+            for ref in [plan.reports[0].reporter, *plan.reports[0].involved]
+            if ref.match.player_id is None or ref.match.ambiguous
+        ]
+        if unknown:
+            raise CliError(f"no driver of this session has the player id(s) {', '.join(unknown)}")
+        outcome = apply_plan(
+            store,
+            plan,
+            footage_dir=ctx.paths.footage_dir,
+            report_window=timedelta(hours=rulebook.deadlines.report_hours),
+            decision_target=timedelta(hours=rulebook.deadlines.decision_target_hours),
+        )
+    except (IntakeError, MediaError) as error:
+        raise CliError(f"{error} — nothing was filed") from None
+    incident_id = outcome.incidents[0]
+    detail = store.incidents.detail(incident_id)
+    if args.json:
+        print_json(detail.summary.to_json())
+    else:
+        s = detail.summary
+        print(f"Filed into case {s.number} ({s.id}), status {s.status.label}")
+        for f in s.open_findings:
+            print(f"  finding: {f.kind.label}: {f.message}")
     return 0

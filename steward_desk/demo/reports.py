@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -192,6 +191,7 @@ def _sha256(path: Any) -> str:
 
 
 def _probe_json(path: Any) -> str:
+    from steward_desk.intake.footage_files import probe_document
     from steward_desk.media.footage_index import probe
 
-    return json.dumps(probe(path).to_json())
+    return probe_document(probe(path))

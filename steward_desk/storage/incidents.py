@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -35,6 +37,15 @@ from steward_desk.storage.tables import (
     Involvement,
     RaceSession,
 )
+
+
+def _summary(probe_json: str) -> dict[str, Any]:
+    """The probe summary kept with a footage row ({} when it was never probed)."""
+    if not probe_json:
+        return {}
+    doc = json.loads(probe_json)
+    summary = doc.get("summary", {}) if isinstance(doc, dict) else {}
+    return summary if isinstance(summary, dict) else {}
 
 
 class IncidentNotFound(LookupError):
@@ -408,15 +419,13 @@ class IncidentRepository:
 
     @staticmethod
     def _footage_refs(session: Session, incident_id: str) -> list[FootageRef]:
-        import json
-
         refs: list[FootageRef] = []
         for row in session.exec(
             select(Footage)
             .where(Footage.incident_id == incident_id)
             .order_by(col(Footage.added_at))
         ):
-            probe = json.loads(row.probe_json) if row.probe_json else {}
+            probe = _summary(row.probe_json)
             refs.append(
                 FootageRef(
                     id=row.id,

@@ -115,6 +115,10 @@ class LeagueRepository:
             row.nationality = nationality
 
     # -- reads -----------------------------------------------------------------------------
+    def league_names(self) -> list[str]:
+        with self.store.read() as session:
+            return sorted(session.exec(select(League.name)).all())
+
     def sessions(self, event_id: str | None = None) -> list[SessionInfo]:
         with self.store.read() as session:
             query = select(RaceSession, Event).join(Event, col(Event.id) == RaceSession.event_id)

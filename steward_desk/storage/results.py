@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from steward_desk.core.classification import CarResult, StewardPenalty
 from steward_desk.core.model import EventKind
 from steward_desk.storage import audit
 from steward_desk.storage.league import LeagueRepository
@@ -223,3 +224,82 @@ class ResultsRepository:
                 marks.append((lap.lap_number, elapsed))
                 elapsed += lap.lap_time_ms or 0
             return marks
+
+
+def car_results(store: Store, session_id: str) -> tuple[RaceSession, list[CarResult]]:
+    """The session and its cars as the file classified them, for the classification."""
+    from steward_desk.core.model import Driver
+    from steward_desk.storage.tables import DriverRow
+
+    with store.read() as session:
+        race = session.get(RaceSession, session_id)
+        if race is None:
+            matches = session.exec(
+                select(RaceSession).where(col(RaceSession.id).startswith(session_id))
+            ).all()
+            if len(matches) != 1:
+                raise LookupError(f"no session {session_id!r}")
+            race = matches[0]
+        cars = session.exec(
+            select(CarEntry).where(CarEntry.session_id == race.id).order_by(col(CarEntry.position))
+        ).all()
+        links = session.exec(
+            select(CarDriver, DriverRow)
+            .join(DriverRow, col(DriverRow.player_id) == CarDriver.player_id)
+            .join(CarEntry, col(CarEntry.id) == CarDriver.car_entry_id)
+            .where(CarEntry.session_id == race.id)
+            .order_by(col(CarDriver.driver_index))
+        ).all()
+        drivers: dict[str, list[Driver]] = {}
+        for link, d in links:
+            drivers.setdefault(link.car_entry_id, []).append(
+                Driver(d.player_id, d.first_name, d.last_name, d.short_name)
+            )
+        return race, [
+            CarResult(
+                entry_id=car.id,
+                position=car.position or 0,
+                car_number=car.race_number,
+                car_model=car.car_model_name or str(car.car_model),
+                car_class=car.car_class,
+                drivers=tuple(drivers.get(car.id, ())),
+                laps=car.lap_count,
+                total_time_ms=car.total_time_ms,
+                best_lap_ms=car.best_lap_ms,
+            )
+            for car in cars
+        ]
+
+
+def steward_penalties(store: Store, session_id: str) -> list[StewardPenalty]:
+    """Penalties of the latest decisions (superseded ones left out) on the session's cars."""
+    from steward_desk.core.model import Penalty, PenaltyType
+    from steward_desk.storage.tables import Decision, PenaltyRow
+
+    with store.read() as session:
+        superseded = {d for d in session.exec(select(Decision.supersedes)) if d}
+        rows = session.exec(
+            select(PenaltyRow, Decision)
+            .join(Decision, col(Decision.id) == PenaltyRow.decision_id)
+            .where(PenaltyRow.session_id == session_id)
+        ).all()
+        entry_of = {
+            link.player_id: link.car_entry_id
+            for link in session.exec(
+                select(CarDriver)
+                .join(CarEntry, col(CarEntry.id) == CarDriver.car_entry_id)
+                .where(CarEntry.session_id == session_id)
+            )
+        }
+        out: list[StewardPenalty] = []
+        for penalty, decision in rows:
+            if decision.id in superseded or penalty.player_id not in entry_of:
+                continue
+            out.append(
+                StewardPenalty(
+                    entry_id=entry_of[penalty.player_id],
+                    penalty=Penalty(PenaltyType(penalty.type), penalty.value),
+                    reference=decision.id,
+                )
+            )
+        return out
