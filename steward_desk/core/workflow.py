@@ -57,7 +57,7 @@ REASON_REQUIRED = frozenset({CaseAction.WITHDRAW, CaseAction.REJECT, CaseAction.
 class WorkflowError(ValueError):
     """A move the workflow does not allow; the message says what is allowed instead."""
 
-    def __init__(self, status: IncidentStatus, action: CaseAction, message: str) -> None:
+    def __init__(self, status: IncidentStatus, action: CaseAction | str, message: str) -> None:
         self.status = status
         self.action = action
         super().__init__(message)
@@ -77,7 +77,7 @@ def transition(
     except ValueError:
         known = ", ".join(a.value for a in CaseAction)
         raise WorkflowError(
-            current, CaseAction.REOPEN, f"unknown action {action!r} (expected one of {known})"
+            current, str(action), f"unknown action {action!r} (expected one of {known})"
         ) from None
     target = _MOVES[current].get(move)
     if target is None:

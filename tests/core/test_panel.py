@@ -42,7 +42,9 @@ def verdict(
         category=category,
         outcome=outcome,
         at_fault=at_fault if outcome in (Outcome.PENALTY, Outcome.WARNING) else (),
-        penalty=Penalty(PenaltyType.TIME, seconds) if outcome is Outcome.PENALTY and seconds else None,
+        penalty=Penalty(PenaltyType.TIME, seconds)
+        if outcome is Outcome.PENALTY and seconds
+        else None,
         reasoning=f"{steward}'s reason",
         rule_refs=("On-Track Behaviour / Passing and Overtaking",),
         version=version,
@@ -56,7 +58,10 @@ def test_three_nil_is_unanimous() -> None:
     result = merge_panel(INCIDENT, [verdict("ann"), verdict("bob"), verdict("cy")], RULES)
     assert result.quorum_reached and result.unanimous
     assert result.ruling is not None
-    assert (result.ruling.outcome, result.ruling.penalty) == (Outcome.PENALTY, Penalty(PenaltyType.TIME, 5))
+    assert (result.ruling.outcome, result.ruling.penalty) == (
+        Outcome.PENALTY,
+        Penalty(PenaltyType.TIME, 5),
+    )
     assert result.ruling.category == "avoidable_contact" and result.ruling.at_fault == (CAR7,)
     assert result.ruling.supporters == ("ann", "bob", "cy")
     assert result.dissent == () and result.undecided == ()
@@ -84,7 +89,9 @@ def test_one_one_one_has_no_majority() -> None:
     )
     assert result.quorum_reached and result.ruling is None
     assert result.undecided == ("outcome", "penalty", "at_fault")
-    assert result.agreement["outcome"].majority == "penalty"  # two say "penalty" but not the same one
+    assert (
+        result.agreement["outcome"].majority == "penalty"
+    )  # two say "penalty" but not the same one
     assert result.agreement["penalty"].majority is None
     assert len(result.agreement["penalty"].groups) == 3
 
@@ -135,7 +142,9 @@ def test_drafts_other_incidents_and_recused_stewards_are_not_counted() -> None:
         verdict("cy", incident=other),
         verdict("dee", Outcome.RACING_INCIDENT),
     ]
-    result = merge_panel(INCIDENT, votes, RULES, recusals=[Recusal("dee", "races for the same team as car 7")])
+    result = merge_panel(
+        INCIDENT, votes, RULES, recusals=[Recusal("dee", "races for the same team as car 7")]
+    )
     assert [k for k, _ in result.counted] == ["ann"]
     assert {i.steward_key: i.reason for i in result.ignored} == {
         "bob": "a draft, not submitted",
@@ -157,7 +166,11 @@ def test_an_absolute_majority_counts_the_whole_panel() -> None:
 def test_supporters_split_on_the_category_leave_it_to_the_head_steward() -> None:
     result = merge_panel(
         INCIDENT,
-        [verdict("ann"), verdict("bob", category="aggressive_driving"), verdict("cy", Outcome.WARNING)],
+        [
+            verdict("ann"),
+            verdict("bob", category="aggressive_driving"),
+            verdict("cy", Outcome.WARNING),
+        ],
         RULES,
     )
     assert result.ruling is not None and result.ruling.category is None
@@ -166,9 +179,14 @@ def test_supporters_split_on_the_category_leave_it_to_the_head_steward() -> None
 
 
 def test_merge_json_for_the_decision_record() -> None:
-    result = merge_panel(INCIDENT, [verdict("ann"), verdict("bob"), verdict("cy", seconds=10)], RULES)
+    result = merge_panel(
+        INCIDENT, [verdict("ann"), verdict("bob"), verdict("cy", seconds=10)], RULES
+    )
     doc = result.to_json()
-    assert doc["quorum_reached"] is True and doc["ruling"]["penalty"] == {"type": "time", "value": 5}
+    assert doc["quorum_reached"] is True and doc["ruling"]["penalty"] == {
+        "type": "time",
+        "value": 5,
+    }
     assert doc["dissent"][0]["steward_key"] == "cy" and doc["dissent"][0]["fields"] == ["penalty"]
 
 
@@ -183,15 +201,24 @@ TEAMS = {CAR7: "Apex Racing ", CAR12: "Blue Line"}
 
 def test_a_steward_who_was_in_the_incident_cannot_judge_it() -> None:
     lena = PanelMember("kid-lena", "Lena Brandt", player_id=CAR12)
-    assert conflict_of_interest(lena, INVOLVED) == "Lena Brandt is involved in this incident as reporter (car #12)."
+    assert (
+        conflict_of_interest(lena, INVOLVED)
+        == "Lena Brandt is involved in this incident as reporter (car #12)."
+    )
 
 
 def test_a_team_mate_of_an_involved_driver_cannot_judge_it() -> None:
     tom = PanelMember("kid-tom", "Tom Reyes", player_id="S76561198000000099", team="apex  racing")
-    assert conflict_of_interest(tom, INVOLVED, TEAMS) == "Tom Reyes is on the same team (Apex Racing) as Max Keller (car #7)."
+    assert (
+        conflict_of_interest(tom, INVOLVED, TEAMS)
+        == "Tom Reyes is on the same team (Apex Racing) as Max Keller (car #7)."
+    )
     # The steward's team can also come from the results, by their own player id.
     raced = PanelMember("kid-tom", "Tom Reyes", player_id="S76561198000000099")
-    assert conflict_of_interest(raced, INVOLVED, {**TEAMS, "S76561198000000099": "Blue Line"}) is not None
+    assert (
+        conflict_of_interest(raced, INVOLVED, {**TEAMS, "S76561198000000099": "Blue Line"})
+        is not None
+    )
 
 
 def test_an_unrelated_steward_may_judge_and_blank_teams_never_match() -> None:
@@ -207,7 +234,9 @@ def test_the_rulebook_can_switch_the_team_rule_off(tmp_path: Path) -> None:
     assert conflict_of_interest(tom, INVOLVED, TEAMS, rules) is None
     lena = PanelMember("kid-lena", "Lena Brandt", player_id=CAR12)
     assert conflict_of_interest(lena, INVOLVED, TEAMS, rules) is not None
-    assert conflict_of_interest(lena, INVOLVED, TEAMS, replace(rules, recuse_involved=False)) is None
+    assert (
+        conflict_of_interest(lena, INVOLVED, TEAMS, replace(rules, recuse_involved=False)) is None
+    )
 
 
 @pytest.mark.parametrize("count", [3, 4, 5])

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from steward_desk.core.model import EventKind, Outcome, Penalty, PenaltyType
-from steward_desk.core.precedents import Precedent, compare_to_precedents, rank_precedents, summarize
+from steward_desk.core.precedents import (
+    Precedent,
+    compare_to_precedents,
+    rank_precedents,
+    summarize,
+)
+
+FIVE_SECONDS = Penalty(PenaltyType.TIME, 5)
 
 
 def decision(
@@ -15,7 +22,7 @@ def decision(
     category: str = "avoidable_contact",
     kind: EventKind = EventKind.SERIES,
     outcome: Outcome = Outcome.PENALTY,
-    penalty: Penalty | None = Penalty(PenaltyType.TIME, 5),
+    penalty: Penalty | None = FIVE_SECONDS,
     superseded: bool = False,
 ) -> Precedent:
     return Precedent(
@@ -43,8 +50,15 @@ def test_same_track_first_then_newest() -> None:
     ]
     ranked = rank_precedents(history, "avoidable_contact", "spa")
     assert [p.decision_id for p in ranked] == ["d3", "d1", "d4", "d2"]
-    assert [p.decision_id for p in rank_precedents(history, "avoidable_contact")] == ["d4", "d3", "d2", "d1"]
-    assert [p.decision_id for p in rank_precedents(history, "avoidable_contact", "spa", limit=1)] == ["d3"]
+    assert [p.decision_id for p in rank_precedents(history, "avoidable_contact")] == [
+        "d4",
+        "d3",
+        "d2",
+        "d1",
+    ]
+    assert [
+        p.decision_id for p in rank_precedents(history, "avoidable_contact", "spa", limit=1)
+    ] == ["d3"]
 
 
 def test_superseded_decisions_the_case_itself_and_other_penalty_systems_are_left_out() -> None:
@@ -54,7 +68,9 @@ def test_superseded_decisions_the_case_itself_and_other_penalty_systems_are_left
         decision(3, kind=EventKind.SINGLE, penalty=Penalty(PenaltyType.LICENCE_POINTS, 2)),
         decision(4, kind=EventKind.CHAMPIONSHIP),
     ]
-    ranked = rank_precedents(history, "avoidable_contact", "spa", kind=EventKind.SERIES, exclude_incident="i2")
+    ranked = rank_precedents(
+        history, "avoidable_contact", "spa", kind=EventKind.SERIES, exclude_incident="i2"
+    )
     assert [p.decision_id for p in ranked] == ["d4"]
     singles = rank_precedents(history, "avoidable_contact", kind=EventKind.SPONSORED)
     assert [p.decision_id for p in singles] == ["d3"]
@@ -85,7 +101,9 @@ def test_comparing_a_proposal_to_precedents() -> None:
     (reason,) = compare_to_precedents(Outcome.PENALTY, Penalty(PenaltyType.STOP_GO, 10), history)
     assert reason == "No precedent used a stop_go penalty (they used time)."
     (reason,) = compare_to_precedents(Outcome.RACING_INCIDENT, None, history)
-    assert reason.startswith("No earlier decision in this category was a racing incident (2 precedents")
+    assert reason.startswith(
+        "No earlier decision in this category was a racing incident (2 precedents"
+    )
     assert compare_to_precedents(Outcome.WARNING, None, []) == ()
 
 

@@ -157,7 +157,9 @@ def test_the_tariff_is_complete_and_marked_as_example_values(rb: Rulebook) -> No
 
 def test_fixed_penalties_carry_the_rules_numbers(rb: Rulebook) -> None:
     onboard = rb.fixed("missing_onboard").rules
-    assert onboard[PenaltySystem.LICENCE_POINTS].steps[0].penalty == Penalty(PenaltyType.LICENCE_POINTS, 5)
+    assert onboard[PenaltySystem.LICENCE_POINTS].steps[0].penalty == Penalty(
+        PenaltyType.LICENCE_POINTS, 5
+    )
     assert onboard[PenaltySystem.TIME].steps[0].penalty == Penalty(PenaltyType.TIME, 5)
     no_show = rb.fixed("no_show").rules[PenaltySystem.TIME]
     assert no_show.final_round is not None
@@ -178,7 +180,10 @@ def test_windows_panel_thresholds_and_procedures(rb: Rulebook) -> None:
     assert rb.strikes.limit == 3
     params = {p.id: dict(p.params) for p in rb.procedures}
     assert params["red_flag_server_crash"] == {"race_completed_percent": 75}
-    assert params["late_disconnection_reinstatement"] == {"distance_percent": 95, "leniency_percent": 1}
+    assert params["late_disconnection_reinstatement"] == {
+        "distance_percent": 95,
+        "leniency_percent": 1,
+    }
     assert params["lap_count_glitch"] == {"final_minutes": 10}
 
 
@@ -198,7 +203,9 @@ def test_the_rulebook_ships_as_a_package_resource() -> None:
 def test_a_league_points_the_app_at_its_own_rulebook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = (resources.files("steward_desk.resources") / "rulebooks" / "sop-acc.toml").read_text("utf-8")
+    text = (resources.files("steward_desk.resources") / "rulebooks" / "sop-acc.toml").read_text(
+        "utf-8"
+    )
     own = tmp_path / "my-league.toml"
     own.write_text(text.replace('league = "SOP Motorsport"', 'league = "Friday Night GT"'), "utf-8")
 
@@ -231,4 +238,7 @@ def test_json_form_is_plain_and_complete(rb: Rulebook) -> None:
         "penalty": {"type": "licence_points", "value": 3},
     }
     no_show = next(f for f in doc["fixed_penalties"] if f["id"] == "no_show")
-    assert no_show["rules"]["time"]["final_round"]["penalty"] == {"type": "points_deduction", "value": 20}
+    assert no_show["rules"]["time"]["final_round"]["penalty"] == {
+        "type": "points_deduction",
+        "value": 20,
+    }

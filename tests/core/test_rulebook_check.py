@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
 from steward_desk.core.rulebook_schema import parse_rulebook
 
-BUNDLED = (resources.files("steward_desk.resources") / "rulebooks" / "sop-acc.toml").read_text("utf-8")
+BUNDLED = (resources.files("steward_desk.resources") / "rulebooks" / "sop-acc.toml").read_text(
+    "utf-8"
+)
 
 
 def edited(tmp_path: Path, *edits: tuple[str, str], name: str = "league.toml") -> Path:
@@ -43,7 +45,11 @@ CONTACT_QUESTION = (
 )
 
 BROKEN: list[tuple[str, list[tuple[str, str]], str]] = [
-    ("a question deleted", [(CONTACT_QUESTION, "")], "categories[1].checklist[0].question: missing"),
+    (
+        "a question deleted",
+        [(CONTACT_QUESTION, "")],
+        "categories[1].checklist[0].question: missing",
+    ),
     (
         "a key the schema does not know",
         [('id = "blocking"\n', 'id = "blocking"\ncolour = "red"\n')],
@@ -74,7 +80,12 @@ BROKEN: list[tuple[str, list[tuple[str, str]], str]] = [
     ),
     (
         "an outcome that does not exist",
-        [('[tariff.categories.blocking.time]\nminor = { outcome = "warning" }', '[tariff.categories.blocking.time]\nminor = { outcome = "fine" }')],
+        [
+            (
+                '[tariff.categories.blocking.time]\nminor = { outcome = "warning" }',
+                '[tariff.categories.blocking.time]\nminor = { outcome = "fine" }',
+            )
+        ],
         "tariff.categories.blocking.time.minor.outcome: unknown outcome 'fine'",
     ),
     (
@@ -199,7 +210,9 @@ def test_a_missing_or_unreadable_file_is_a_rulebook_error(tmp_path: Path) -> Non
     with pytest.raises(RulebookError, match="cannot read the file"):
         load_rulebook(tmp_path / "nowhere.toml")
     latin = tmp_path / "latin.toml"
-    latin.write_bytes(BUNDLED.replace("Gentleman's", "Gentleman\u00b4s").encode("latin-1", "replace"))
+    latin.write_bytes(
+        BUNDLED.replace("Gentleman's", "Gentleman\u00b4s").encode("latin-1", "replace")
+    )
     with pytest.raises(RulebookError, match="not UTF-8"):
         load_rulebook(latin)
 

@@ -63,7 +63,11 @@ def test_the_cli_md_form_is_accepted_and_filled_in() -> None:
     verdict = submit(FORM, kind=EventKind.SERIES, now=now)
     assert verdict.incident_id == INCIDENT and verdict.steward == ANN
     assert verdict.outcome is Outcome.PENALTY and verdict.penalty == Penalty(PenaltyType.TIME, 5)
-    assert verdict.checklist == {"overlap_before_turn_in": False, "defender_left_room": True, "opening_lap": None}
+    assert verdict.checklist == {
+        "overlap_before_turn_in": False,
+        "defender_left_room": True,
+        "opening_lap": None,
+    }
     assert verdict.version == 1 and verdict.supersedes is None and not verdict.submitted
     assert verdict.created_at == now
     uuid.UUID(verdict.id)
@@ -77,14 +81,26 @@ REFUSALS = [
     ("penalty: missing: the outcome 'penalty' needs a penalty", with_(penalty=None)),
     ("penalty: a racing_incident carries no penalty", with_(outcome="racing_incident")),
     ("penalty.type: a warning cannot carry a time penalty", with_(outcome="warning")),
-    ("penalty.value: a time penalty needs a value of 1 or more", with_(penalty={"type": "time", "value": 0})),
-    ("penalty.value: expected a whole number, got a string", with_(penalty={"type": "time", "value": "5"})),
-    ("penalty.value: a disqualification penalty takes no value", with_(penalty={"type": "disqualification", "value": 3})),
+    (
+        "penalty.value: a time penalty needs a value of 1 or more",
+        with_(penalty={"type": "time", "value": 0}),
+    ),
+    (
+        "penalty.value: expected a whole number, got a string",
+        with_(penalty={"type": "time", "value": "5"}),
+    ),
+    (
+        "penalty.value: a disqualification penalty takes no value",
+        with_(penalty={"type": "disqualification", "value": 3}),
+    ),
     ("penalty: expected an object {type, value} or null, got a string", with_(penalty="5s")),
     ("penalty.seconds: unknown key", with_(penalty={"type": "time", "value": 5, "seconds": 5})),
     ("at_fault: a penalty must name the driver(s) at fault", with_(at_fault=[])),
     ("at_fault[1]: duplicate", with_(at_fault=[DRIVER, DRIVER])),
-    ("checklist.lap_one: unknown question of avoidable_contact", with_(checklist={"lap_one": True})),
+    (
+        "checklist.lap_one: unknown question of avoidable_contact",
+        with_(checklist={"lap_one": True}),
+    ),
     (
         "checklist.overlap_before_turn_in: expected true, false or null, got a string",
         with_(checklist={"overlap_before_turn_in": "no"}),
@@ -102,7 +118,9 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize(("expected", "doc"), REFUSALS, ids=[r[0].split(":")[0] + "|" + r[0][-20:] for r in REFUSALS])
+@pytest.mark.parametrize(
+    ("expected", "doc"), REFUSALS, ids=[r[0].split(":")[0] + "|" + r[0][-20:] for r in REFUSALS]
+)
 def test_a_bad_verdict_is_refused_naming_the_key(expected: str, doc: dict[str, Any]) -> None:
     found = problems(doc)
     assert any(p.startswith(expected) for p in found), found
@@ -116,7 +134,9 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_not_an_object_and_wrong_incident_or_steward() -> None:
     assert problems([FORM]) == ["expected a JSON object, got an array"]
     other = str(uuid.uuid4())
-    assert problems(with_(incident_id=other))[0].startswith(f"incident_id: '{other}' is not the incident given")
+    assert problems(with_(incident_id=other))[0].startswith(
+        f"incident_id: '{other}' is not the incident given"
+    )
     found = problems(with_(steward={"id": "bob", "name": "Bob"}))
     assert found == ["steward.id: 'bob' is not the steward submitting ('steward-ann')"]
     with pytest.raises(VerdictError, match="incident_id: missing"):
@@ -125,7 +145,9 @@ def test_not_an_object_and_wrong_incident_or_steward() -> None:
 
 def test_the_penalty_must_belong_to_the_events_penalty_system() -> None:
     found = problems(FORM, kind=EventKind.SINGLE)
-    assert found[0].startswith("penalty.type: 'time' is not used in single events (Licence Penalty Point System")
+    assert found[0].startswith(
+        "penalty.type: 'time' is not used in single events (Licence Penalty Point System"
+    )
     points = with_(penalty={"type": "licence_points", "value": 2}, factors=[])
     assert submit(points, kind=EventKind.SINGLE).penalty == Penalty(PenaltyType.LICENCE_POINTS, 2)
 
@@ -137,13 +159,18 @@ def test_overriding_the_calculator_asks_for_a_reason() -> None:
         "override_reason: required: 10 s time penalty differs from the calculator's suggestion "
         "(Penalty: 5 s time penalty)"
     )
-    accepted = submit(with_(penalty={"type": "time", "value": 10}, override_reason="Third such move tonight."), kind=EventKind.SERIES)
+    accepted = submit(
+        with_(penalty={"type": "time", "value": 10}, override_reason="Third such move tonight."),
+        kind=EventKind.SERIES,
+    )
     assert accepted.override_reason == "Third such move tonight."
     # Lenient counts too: a warning where the tariff says penalty.
     (found,) = problems(with_(outcome="warning", penalty=None), kind=EventKind.SERIES)
     assert found.startswith("override_reason: required: Warning differs")
     # A finding that nobody is to blame is not an override.
-    assert submit(with_(outcome="racing_incident", penalty=None, at_fault=[]), kind=EventKind.SERIES)
+    assert submit(
+        with_(outcome="racing_incident", penalty=None, at_fault=[]), kind=EventKind.SERIES
+    )
     # Severity and factors feed the suggestion: severe + damage = 15 s.
     severe = with_(penalty={"type": "time", "value": 15}, severity="severe", factors=["damage"])
     assert submit(severe, kind=EventKind.SERIES).severity == "severe"
@@ -161,7 +188,9 @@ def test_check_override_for_the_live_form() -> None:
 def test_a_draft_may_be_incomplete_but_not_wrong() -> None:
     draft = submit(with_(reasoning="", at_fault=[], penalty=None), draft=True)
     assert draft.penalty is None and draft.reasoning == ""
-    assert problems(with_(penalty={"type": "tme"}), draft=True)[0].startswith("penalty.type: unknown")
+    assert problems(with_(penalty={"type": "tme"}), draft=True)[0].startswith(
+        "penalty.type: unknown"
+    )
 
 
 def test_public_json_never_carries_private_notes() -> None:
@@ -177,7 +206,9 @@ def test_public_json_never_carries_private_notes() -> None:
 def test_a_correction_is_a_new_version_that_supersedes() -> None:
     first = submit(FORM)
     later = datetime(2025, 5, 5, 9, 0, tzinfo=UTC)
-    second = first.correction(now=later, penalty=Penalty(PenaltyType.TIME, 10), override_reason="Damage seen later.")
+    second = first.correction(
+        now=later, penalty=Penalty(PenaltyType.TIME, 10), override_reason="Damage seen later."
+    )
     assert second.id != first.id and second.version == 2 and second.supersedes == first.id
     assert second.created_at == later and not second.submitted
     assert Verdict.from_json(second.to_json(), RB) == second
@@ -209,9 +240,17 @@ def verdicts(draw: st.DrawFn) -> Verdict:
         steward=StewardRef(draw(names), draw(st.text(max_size=20))),
         category=category.id,
         outcome=outcome,
-        at_fault=tuple(draw(st.lists(player_ids, unique=True, min_size=1 if outcome in SANCTIONS else 0, max_size=3))),
+        at_fault=tuple(
+            draw(
+                st.lists(
+                    player_ids, unique=True, min_size=1 if outcome in SANCTIONS else 0, max_size=3
+                )
+            )
+        ),
         penalty=penalty,
-        checklist=draw(st.dictionaries(st.sampled_from(category.checklist_ids), st.none() | st.booleans())),
+        checklist=draw(
+            st.dictionaries(st.sampled_from(category.checklist_ids), st.none() | st.booleans())
+        ),
         factors=tuple(draw(st.lists(st.sampled_from([f.id for f in RB.factors]), unique=True))),
         rule_refs=tuple(draw(st.lists(names, unique=True, max_size=3))),
         reasoning=draw(names),
@@ -220,7 +259,13 @@ def verdicts(draw: st.DrawFn) -> Verdict:
         override_reason=draw(st.text(max_size=40)),
         version=version,
         supersedes=str(draw(st.uuids())) if version > 1 else None,
-        created_at=draw(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(zone))),
+        created_at=draw(
+            st.datetimes(
+                min_value=datetime(2020, 1, 1),
+                max_value=datetime(2040, 1, 1),
+                timezones=st.just(zone),
+            )
+        ),
         submitted=draw(st.booleans()),
     )
 
@@ -233,14 +278,27 @@ def test_verdict_json_round_trips(verdict: Verdict) -> None:
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from([*FORM, "id", "version", "supersedes", "created_at", "steward", "severity"]), JSON))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [*FORM, "id", "version", "supersedes", "created_at", "steward", "severity"]
+        ),
+        JSON,
+    )
+)
 def test_any_document_is_accepted_or_refused_never_crashes(changes: dict[str, Any]) -> None:
     doc = {**FORM, **changes}
     try:
