@@ -1,0 +1,317 @@
+"""Joint playback on one race clock: the app owns the clock, the players follow it.
+
+The clock is monotonic time × rate from where playback started (DESIGN decision 2: never
+libVLC's `get_time()`). On play, every clip is parked on its aligned position (race − offset)
+and all start together once they are ready. A clip whose race span has not begun waits on
+its first frame and starts when the clock reaches its offset; one past its end holds.
+
+Drift: libVLC's time only changes every ~250 ms, but when it changes it names the picture
+being shown (measured with stamped clips). So each *change* is one sample of
+`player time − race clock`, taken against the clock halfway between the two ticks that
+bracket it; the median of the last few samples is the clip's drift. A clip more than one
+frame off is re-aligned by a seek that leads by the seek latency learnt from earlier ones.
+Sound comes from the focused clip only.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from steward_desk.media.player import Player
+
+SAMPLES = 5  # fresh samples in the drift median
+MIN_SAMPLES = 3  # fewer than this: no verdict on drift yet
+
+
+class RaceClock:
+    """Race time from a monotonic clock: position = start + (now − t0) × rate."""
+
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self._now = now
+        self._anchor_ms = 0.0
+        self._anchor_t = now()
+        self._rate = 1.0
+        self.running = False
+
+    def position(self, at: float | None = None) -> float:
+        """Race ms now (or at monotonic time `at`)."""
+        if not self.running:
+            return self._anchor_ms
+        t = self._now() if at is None else at
+        return self._anchor_ms + (t - self._anchor_t) * 1000 * self._rate
+
+    def start(self, race_ms: float, rate: float) -> None:
+        self._anchor_ms, self._anchor_t, self._rate = race_ms, self._now(), rate
+        self.running = True
+
+    def stop(self) -> float:
+        """Stop and return where the clock stopped."""
+        self._anchor_ms = self.position()
+        self.running = False
+        return self._anchor_ms
+
+    def seek(self, race_ms: float) -> None:
+        self._anchor_ms, self._anchor_t = race_ms, self._now()
+
+    def set_rate(self, rate: float) -> None:
+        self._anchor_ms, self._anchor_t = self.position(), self._now()
+        self._rate = rate
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+
+class Phase(StrEnum):
+    """Where a clip is relative to the race clock."""
+
+    WAITING = "waiting"  # the clock has not reached the clip's first frame
+    RUNNING = "running"
+    HOLDING = "holding"  # past the clip's last frame, or playback is backwards
+
+
+@dataclass
+class SyncedClip:
+    """One clip under the controller: its player and its place on the race clock."""
+
+    clip_id: str
+    player: Player
+    offset_ms: int
+    duration_ms: float | None = None
+    frame_ms: float = 1000 / 30  # one frame: the drift tolerance
+
+
+@dataclass
+class ClipDrift:
+    """What the controller measured about one clip since playback last started."""
+
+    estimate_ms: float | None = None  # median of recent samples; + means the clip is ahead
+    max_abs_ms: float = 0.0  # the largest |estimate| seen
+    corrections: int = 0  # re-alignments (seeks while playing)
+    samples: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
+
+
+@dataclass
+class _ClipState:
+    clip: SyncedClip
+    drift: ClipDrift = field(default_factory=ClipDrift)
+    phase: Phase = Phase.HOLDING
+    last_position: int | None = None
+    parked_at: int | None = None  # where a paused seek left the player before the start
+    settle_until: float = 0.0
+    seek_lead_ms: float = 80.0  # libVLC restarts this much behind a seek while playing
+
+
+class SyncController:
+    """Plays several clips together on one race clock; call `tick()` every 20–50 ms."""
+
+    def __init__(
+        self,
+        now: Callable[[], float] = time.monotonic,
+        *,
+        start_timeout_s: float = 0.6,
+        settle_s: float = 0.5,
+    ) -> None:
+        self._now = now
+        self.clock = RaceClock(now)
+        self._clips: dict[str, _ClipState] = {}
+        self._focus: str | None = None
+        self._start_timeout_s = start_timeout_s
+        self._settle_s = settle_s
+        self._starting_until: float | None = None
+        self._want_playing = False
+        self._last_tick: float | None = None
+        self._rate = 1.0
+
+    # -- set-up ----------------------------------------------------------------------------
+    def set_clips(self, clips: Iterable[SyncedClip]) -> None:
+        """The clips to play (players are owned, and closed, by the caller)."""
+        self._clips = {c.clip_id: _ClipState(c) for c in clips}
+        self._apply_audio()
+
+    def clip_ids(self) -> list[str]:
+        return list(self._clips)
+
+    def set_offset(self, clip_id: str, offset_ms: int) -> None:
+        """A clip was re-aligned (sync here, nudge): re-park it on the clock."""
+        state = self._clips[clip_id]
+        state.clip.offset_ms = offset_ms
+        state.phase = Phase.HOLDING  # the next tick seeks it to its new place
+        if not self._want_playing:
+            state.clip.player.seek(max(0, round(self.position() - offset_ms)))
+
+    def set_focus(self, clip_id: str | None) -> None:
+        """Sound from this clip only."""
+        self._focus = clip_id
+        self._apply_audio()
+
+    def _apply_audio(self) -> None:
+        for clip_id, state in self._clips.items():
+            state.clip.player.set_muted(clip_id != self._focus)
+
+    def drift(self, clip_id: str) -> ClipDrift:
+        return self._clips[clip_id].drift
+
+    def phase(self, clip_id: str) -> Phase:
+        return self._clips[clip_id].phase
+
+    # -- transport ---------------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        """True from `play()` until `pause()` (including the moment the clips get ready)."""
+        return self._want_playing
+
+    @property
+    def started(self) -> bool:
+        """True once the race clock runs (every clip was ready, or the wait timed out)."""
+        return self.clock.running
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    def position(self) -> int:
+        """The race clock in ms."""
+        return round(self.clock.position())
+
+    def play(self, race_ms: int, rate: float | None = None) -> None:
+        """Start every clip from its aligned position; the clock starts when they are ready.
+
+        A negative rate runs the clock backwards with the players held (pictures then come
+        from the frame server)."""
+        if rate is not None:
+            self._rate = rate
+        self.clock.stop()
+        self.clock.seek(race_ms)
+        self._want_playing = True
+        for state in self._clips.values():
+            state.drift = ClipDrift()
+            state.last_position = None
+            state.phase = Phase.HOLDING
+            state.clip.player.pause()
+            state.clip.player.set_rate(abs(self._rate))
+            content = race_ms - state.clip.offset_ms
+            state.parked_at = max(0, round(content))
+            state.clip.player.seek(state.parked_at)
+        self._starting_until = self._now() + self._start_timeout_s
+
+    def pause(self) -> int:
+        """Stop the clock and every player; returns the race time stopped at."""
+        self._want_playing = False
+        self._starting_until = None
+        race = self.clock.stop()
+        for state in self._clips.values():
+            state.clip.player.pause()
+            state.phase = Phase.HOLDING
+        return round(race)
+
+    def seek(self, race_ms: int) -> None:
+        """Jump the clock (and, when playing, every clip) to `race_ms`."""
+        if self._want_playing:
+            self.play(race_ms)
+            return
+        self.clock.seek(race_ms)
+        for state in self._clips.values():
+            state.clip.player.seek(max(0, round(race_ms - state.clip.offset_ms)))
+
+    def set_rate(self, rate: float) -> None:
+        """Change speed for every clip at once (rates stay linked)."""
+        backwards_changed = (rate < 0) != (self._rate < 0)
+        self._rate = rate
+        if self._want_playing and backwards_changed:
+            self.play(self.position())
+            return
+        self.clock.set_rate(rate)
+        for state in self._clips.values():
+            state.clip.player.set_rate(abs(rate))
+            state.settle_until = self._now() + self._settle_s
+            state.drift.samples.clear()
+
+    # -- the heartbeat ----------------------------------------------------------------------------
+    def tick(self) -> int:
+        """Keep the clips on the clock; returns the race position."""
+        now = self._now()
+        previous, self._last_tick = self._last_tick, now
+        for state in self._clips.values():
+            state.clip.player.poll()
+        if self._want_playing and not self.clock.running:
+            self._try_start(now)
+            return self.position()
+        if not self.clock.running:
+            return self.position()
+        mid = now if previous is None else (previous + now) / 2
+        for state in self._clips.values():
+            self._follow(state, now, mid)
+        return self.position()
+
+    def _try_start(self, now: float) -> None:
+        deadline = self._starting_until or now
+        if now < deadline and not all(s.clip.player.ready() for s in self._clips.values()):
+            return
+        self._starting_until = None
+        self.clock.start(self.clock.position(), self._rate)
+        for state in self._clips.values():
+            self._follow(state, now, now)
+
+    def _follow(self, state: _ClipState, now: float, mid: float) -> None:
+        clip, player = state.clip, state.clip.player
+        content = self.clock.position(now) - clip.offset_ms
+        ended = clip.duration_ms is not None and content >= clip.duration_ms
+        if self._rate < 0 or content < 0 or ended:
+            phase = Phase.WAITING if content < 0 else Phase.HOLDING
+            if state.phase != phase:
+                player.pause()
+                if content < 0:
+                    player.seek(0)
+                state.phase = phase
+            return
+        if state.phase != Phase.RUNNING:
+            # Entering the clip's span (start of play, or the clock reached its offset); a
+            # player already parked here by `play()` starts without another seek.
+            parked, state.parked_at = state.parked_at, None
+            if parked is not None and abs(parked - content) <= clip.frame_ms:
+                state.settle_until = now + self._settle_s
+            else:
+                self._realign(state, content, now, count=False)
+            player.play()
+            state.phase = Phase.RUNNING
+            return
+        self._measure(state, now, mid)
+
+    def _measure(self, state: _ClipState, now: float, mid: float) -> None:
+        clip = state.clip
+        position = clip.player.position()
+        if position is None or position == state.last_position:
+            return
+        fresh = state.last_position is not None
+        state.last_position = position
+        if not fresh or now < state.settle_until:
+            return
+        expected = self.clock.position(mid) - clip.offset_ms
+        drift = state.drift
+        drift.samples.append(position - expected)
+        if len(drift.samples) < MIN_SAMPLES:
+            return
+        estimate = statistics.median(drift.samples)
+        drift.estimate_ms = estimate
+        drift.max_abs_ms = max(drift.max_abs_ms, abs(estimate))
+        if abs(estimate) > clip.frame_ms:
+            # Learn the latency: a clip still behind after a seek needs a longer lead.
+            if drift.corrections:
+                state.seek_lead_ms = min(max(state.seek_lead_ms - estimate, 0.0), 1000.0)
+            content = self.clock.position(now) - clip.offset_ms
+            self._realign(state, content, now, count=True)
+
+    def _realign(self, state: _ClipState, content: float, now: float, *, count: bool) -> None:
+        lead = state.seek_lead_ms * abs(self._rate) if count else 0.0
+        state.clip.player.seek(max(0, round(content + lead)))
+        state.settle_until = now + self._settle_s
+        state.drift.samples.clear()
+        state.last_position = None
+        if count:
+            state.drift.corrections += 1

@@ -1,0 +1,210 @@
+"""Joint playback on the race clock, with players that behave like libVLC's: they start late
+after a seek, report their time only every 250 ms, and some run a little fast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from steward_desk.media.clip_maker import ClipInfo
+from steward_desk.media.frame_server import FrameServer
+from steward_desk.media.player import FramePlayer
+from steward_desk.media.stamp import read_stamp
+from steward_desk.media.sync import Phase, RaceClock, SyncController, SyncedClip
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class LibvlcLikePlayer:
+    """Plays from the last seek after `latency_s`, at rate × (1 + skew); its reported time
+    moves in 250 ms steps, as libVLC 3's does."""
+
+    def __init__(self, now: FakeTime, *, skew: float = 0.0, latency_s: float = 0.12) -> None:
+        self.now = now
+        self.skew = skew
+        self.latency_s = latency_s
+        self.rate = 1.0
+        self.muted = True
+        self.playing = False
+        self.seeks: list[int] = []
+        self._from_ms = 0.0
+        self._from_t = now()
+
+    @property
+    def draws_video(self) -> bool:
+        return True
+
+    def ready(self) -> bool:
+        return True
+
+    def poll(self) -> None:
+        pass
+
+    def true_position(self) -> float:
+        if not self.playing:
+            return self._from_ms
+        running = max(0.0, self.now() - self._from_t - self.latency_s)
+        return self._from_ms + running * 1000 * self.rate * (1 + self.skew)
+
+    def play(self) -> None:
+        if not self.playing:
+            self._from_t = self.now() - self.latency_s * 0.5  # resuming from pause is quicker
+            self.playing = True
+
+    def pause(self) -> None:
+        self._from_ms = self.true_position()
+        self.playing = False
+
+    def is_playing(self) -> bool:
+        return self.playing
+
+    def set_rate(self, rate: float) -> None:
+        self._from_ms, self._from_t = self.true_position(), self.now()
+        self.rate = rate
+
+    def seek(self, content_ms: int) -> None:
+        self.seeks.append(content_ms)
+        self._from_ms, self._from_t = float(content_ms), self.now()
+
+    def position(self) -> int:
+        return int(self.true_position() // 250 * 250)
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = muted
+
+    def close(self) -> None:
+        self.playing = False
+
+
+def run(controller: SyncController, now: FakeTime, seconds: float, step: float = 0.03) -> None:
+    for _ in range(round(seconds / step)):
+        now.t += step
+        controller.tick()
+
+
+def test_the_race_clock_is_monotonic_time_times_rate() -> None:
+    now = FakeTime()
+    clock = RaceClock(now)
+    clock.start(10_000, 0.5)
+    now.t += 2
+    assert clock.position() == pytest.approx(11_000)
+    clock.set_rate(2.0)
+    now.t += 1
+    assert clock.position() == pytest.approx(13_000)
+    assert clock.stop() == pytest.approx(13_000)
+    now.t += 5
+    assert clock.position() == pytest.approx(13_000)
+
+
+def test_two_onboards_start_together_from_their_aligned_positions() -> None:
+    now = FakeTime()
+    accused, reporter = LibvlcLikePlayer(now), LibvlcLikePlayer(now)
+    controller = SyncController(now)
+    controller.set_clips(
+        [
+            SyncedClip("accused", accused, offset_ms=60_000, duration_ms=120_000, frame_ms=16.7),
+            SyncedClip("reporter", reporter, offset_ms=58_500, duration_ms=120_000),
+        ]
+    )
+    controller.play(75_000)
+    controller.tick()
+    assert accused.seeks[-1] == 15_000 and reporter.seeks[-1] == 16_500
+    assert accused.playing and reporter.playing and controller.started
+    run(controller, now, 3.0)
+    race = controller.position()
+    assert abs(accused.true_position() - (race - 60_000)) <= 16.7
+    assert abs(reporter.true_position() - (race - 58_500)) <= 1000 / 30
+
+
+def test_a_clip_that_runs_fast_is_pulled_back_within_a_frame() -> None:
+    now = FakeTime()
+    fast = LibvlcLikePlayer(now, skew=0.03)
+    controller = SyncController(now)
+    controller.set_clips(
+        [SyncedClip("fast", fast, offset_ms=0, duration_ms=600_000, frame_ms=16.7)]
+    )
+    controller.play(0)
+    run(controller, now, 20.0)
+    drift = controller.drift("fast")
+    assert drift.corrections >= 1
+    assert drift.max_abs_ms < 80  # caught while still small
+    assert abs(fast.true_position() - controller.position()) < 45
+
+
+def test_a_clip_that_starts_later_waits_on_its_first_frame() -> None:
+    now = FakeTime()
+    early, late = LibvlcLikePlayer(now), LibvlcLikePlayer(now)
+    controller = SyncController(now)
+    controller.set_clips(
+        [
+            SyncedClip("early", early, offset_ms=0, duration_ms=60_000),
+            SyncedClip("late", late, offset_ms=2_000, duration_ms=60_000),
+        ]
+    )
+    controller.play(1_000)
+    controller.tick()
+    assert controller.phase("late") == Phase.WAITING and not late.playing
+    run(controller, now, 1.5)
+    assert controller.phase("late") == Phase.RUNNING and late.playing
+    assert late.seeks[-1] in range(0, 60)
+
+
+def test_sound_comes_from_the_focused_clip_only() -> None:
+    now = FakeTime()
+    a, b = LibvlcLikePlayer(now), LibvlcLikePlayer(now)
+    controller = SyncController(now)
+    controller.set_clips([SyncedClip("a", a, 0), SyncedClip("b", b, 0)])
+    controller.set_focus("b")
+    assert a.muted and not b.muted
+    controller.set_focus("a")
+    assert not a.muted and b.muted
+
+
+def test_pause_stops_the_clock_where_the_steward_saw_it() -> None:
+    now = FakeTime()
+    a = LibvlcLikePlayer(now)
+    controller = SyncController(now)
+    controller.set_clips([SyncedClip("a", a, offset_ms=1_000, duration_ms=60_000)])
+    controller.play(5_000, rate=0.25)
+    run(controller, now, 2.0)
+    stopped = controller.pause()
+    assert stopped == pytest.approx(5_000 + 2.0 * 1000 * 0.25, abs=40)
+    assert not a.playing
+    run(controller, now, 1.0)
+    assert controller.position() == stopped
+
+
+def test_playing_backwards_holds_the_players_and_runs_the_clock_back() -> None:
+    now = FakeTime()
+    a = LibvlcLikePlayer(now)
+    controller = SyncController(now)
+    controller.set_clips([SyncedClip("a", a, offset_ms=0, duration_ms=60_000)])
+    controller.play(10_000, rate=-1.0)
+    run(controller, now, 1.0)
+    assert not a.playing and controller.phase("a") == Phase.HOLDING
+    assert controller.position() == pytest.approx(9_000, abs=60)
+
+
+def test_without_libvlc_frame_players_stay_exact_and_show_real_frames(
+    clips: dict[str, ClipInfo], tmp_path: Path
+) -> None:
+    info = clips["h264_60_bframes"]
+    now = FakeTime()
+    with FrameServer(info.path) as server:
+        player = FramePlayer(server, duration_ms=server.index.duration_ms, now=now)
+        controller = SyncController(now)
+        controller.set_clips([SyncedClip("onboard", player, offset_ms=500, frame_ms=16.7)])
+        controller.play(1_000)
+        run(controller, now, 1.0)
+        frame = player.frame()
+        assert frame is not None
+        expected = server.index.frame_at(controller.position() - 500)
+        assert read_stamp(frame.image).index == expected == frame.index
+        assert controller.drift("onboard").corrections == 0
