@@ -16,6 +16,7 @@ from steward_desk.core.rulebook import Rulebook, RulebookError, UnknownIdError, 
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `rulebook show | check | suggest` to the command line."""
     parser = subparsers.add_parser(
         "rulebook",
         help="the active rulebook: show it, check a file, ask the penalty calculator",
@@ -126,6 +127,7 @@ def _suggest(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def render_suggestion(suggestion: Suggestion) -> str:
+    """The calculator's answer for people: the ruling, then why."""
     lines = [f"Suggested: {suggestion.describe()}"]
     lines += [f"  {line}" for line in suggestion.explanation]
     if suggestion.example_values:

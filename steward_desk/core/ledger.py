@@ -133,6 +133,7 @@ class Ledger:
     drivers: dict[str, DriverLedger]
 
     def driver(self, player_id: str) -> DriverLedger:
+        """One driver's standing; KeyError when they have no entries."""
         return self.drivers[player_id]
 
     def to_json(self) -> dict[str, object]:

@@ -39,6 +39,7 @@ class Suggestion:
         return f"{self.outcome.label}: {self.penalty.describe()}"
 
     def same_ruling(self, outcome: Outcome, penalty: Penalty | None) -> bool:
+        """True when the outcome and penalty are exactly the suggestion's."""
         return outcome is self.outcome and penalty == self.penalty
 
     def to_json(self) -> dict[str, object]:
@@ -75,6 +76,7 @@ class Departure:
     suggested: Suggestion | None
 
     def message(self) -> str:
+        """All the reasons as one sentence for the form's warning."""
         return " ".join(self.reasons)
 
 
@@ -83,7 +85,14 @@ class PenaltyCalculator:
 
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
-        self._patterns = _keyword_patterns(rulebook)
+        self._compiled: list[tuple[str, str | None, str, re.Pattern[str]]] | None = None
+
+    @property
+    def _patterns(self) -> list[tuple[str, str | None, str, re.Pattern[str]]]:
+        # Compiled on first use: most calculators (one per verdict check) never match words.
+        if self._compiled is None:
+            self._compiled = _keyword_patterns(self.rulebook)
+        return self._compiled
 
     def suggest(
         self,

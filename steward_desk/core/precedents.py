@@ -95,20 +95,24 @@ class PrecedentSummary:
     values: dict[PenaltyType, tuple[int, ...]]  # sorted ascending
 
     def median(self, kind: PenaltyType) -> float | None:
+        """The median amount the precedents gave in this penalty type."""
         values = self.values.get(kind)
         return statistics.median(values) if values else None
 
     def range(self, kind: PenaltyType) -> tuple[int, int] | None:
+        """(lowest, highest) amount the precedents gave in this penalty type."""
         values = self.values.get(kind)
         return (values[0], values[-1]) if values else None
 
     def usual_outcome(self) -> Outcome | None:
+        """The outcome the precedents reached most often."""
         if not self.outcomes:
             return None
         return max(self.outcomes.items(), key=lambda item: item[1])[0]
 
 
 def summarize(precedents: Sequence[Precedent]) -> PrecedentSummary:
+    """Count outcomes and collect penalty amounts per type."""
     outcomes = Counter(p.outcome for p in precedents)
     values: dict[PenaltyType, list[int]] = {}
     for p in precedents:

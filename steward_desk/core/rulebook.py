@@ -76,6 +76,7 @@ def penalty_needs_value(kind: PenaltyType) -> bool:
 
 
 def penalty_to_json(penalty: Penalty | None) -> dict[str, object] | None:
+    """A penalty as CLI.md's `{"type", "value"}`, or None."""
     return None if penalty is None else {"type": penalty.type.value, "value": penalty.value}
 
 
@@ -96,6 +97,7 @@ class OutcomeSpec:
     rule_ref: str
 
     def allows(self, kind: PenaltyType) -> bool:
+        """Whether this outcome may carry a penalty of this type."""
         return self.penalty is not PenaltyRequirement.NONE and (
             not self.penalty_types or kind in self.penalty_types
         )
@@ -162,6 +164,7 @@ class Category:
     editions: tuple[str, ...]
 
     def item(self, item_id: str) -> ChecklistItem:
+        """The checklist question with this id."""
         for item in self.checklist:
             if item.id == item_id:
                 return item
@@ -213,6 +216,7 @@ class FixedRule:
     final_round: FixedStep | None = None
 
     def step_for(self, count: int) -> FixedStep:
+        """The step that applies to the `count`-th occurrence (track-limit cut n)."""
         chosen = self.steps[0]
         for step in self.steps:
             if step.from_count <= count:
@@ -332,21 +336,27 @@ class Rulebook:
     # --- lookups by id; each raises UnknownIdError naming what exists -----------------------
 
     def category(self, category_id: str) -> Category:
+        """The category with this id (UnknownIdError names the known ones)."""
         return _find(self.categories, category_id, "category")
 
     def offence(self, offence_id: str) -> Offence:
+        """The named offence with this id."""
         return _find(self.offences, offence_id, "offence")
 
     def factor(self, factor_id: str) -> Factor:
+        """The factor with this id."""
         return _find(self.factors, factor_id, "factor")
 
     def severity(self, severity_id: str) -> Severity:
+        """The severity with this id."""
         return _find(self.severities, severity_id, "severity")
 
     def fixed(self, fixed_id: str) -> FixedPenalty:
+        """The fixed penalty with this id (no_show, missing_onboard, track_limits…)."""
         return _find(self.fixed_penalties, fixed_id, "fixed penalty")
 
     def outcome(self, outcome: Outcome | str) -> OutcomeSpec:
+        """How the rulebook describes an outcome and whether it carries a penalty."""
         for spec in self.outcomes:
             if spec.id == outcome:
                 return spec
@@ -364,6 +374,7 @@ class Rulebook:
     def tariff_entry(
         self, category_id: str, system: PenaltySystem, severity_id: str
     ) -> TariffEntry:
+        """The tariff cell for a category, penalty system and severity."""
         self.category(category_id)
         self.severity(severity_id)
         return self.tariff.entries[(category_id, system, severity_id)]

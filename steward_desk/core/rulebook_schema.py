@@ -88,18 +88,23 @@ class DocReader:
         self._asked: list[str] = []
 
     def at(self, key: str) -> str:
+        """The full key path of `key` in this table."""
         return f"{self.path}.{key}" if self.path else key
 
     def report(self, key: str | None, message: str) -> None:
+        """Record a problem at `key` (or at this table itself)."""
         self.problems.append(Problem(self.at(key) if key else self.path, message))
 
     def names(self) -> list[str]:
+        """The keys this table holds, in file order."""
         return list(self.data)
 
     def has(self, key: str) -> bool:
+        """Whether the table holds `key` (without asking for it)."""
         return key in self.data
 
     def raw(self, key: str, *, required: bool) -> object:
+        """The value at `key`, or the missing sentinel (reported when required)."""
         if key not in self._asked:
             self._asked.append(key)
         if key not in self.data:
@@ -125,6 +130,7 @@ class DocReader:
     def string(
         self, key: str, *, required: bool = True, default: str = "", blank_ok: bool = False
     ) -> str:
+        """A string; blank ones are refused unless `blank_ok`."""
         value = self._typed(key, str, "a string", required)
         if value is _MISSING:
             return default
@@ -137,6 +143,7 @@ class DocReader:
     def integer(
         self, key: str, *, required: bool = True, default: int = 0, minimum: int | None = None
     ) -> int:
+        """An integer (not a boolean), at least `minimum` when given."""
         value = self._typed(key, int, "an integer", required)
         if value is _MISSING:
             return default
@@ -147,12 +154,14 @@ class DocReader:
         return value
 
     def boolean(self, key: str, *, required: bool = False, default: bool = False) -> bool:
+        """true or false."""
         value = self._typed(key, bool, "true or false", required)
         return default if value is _MISSING else bool(value)
 
     def strings(
         self, key: str, *, required: bool = True, nonempty: bool = False
     ) -> tuple[str, ...]:
+        """An array of distinct, non-blank strings."""
         value = self._typed(key, list, "an array of strings", required)
         if value is _MISSING:
             return ()
@@ -173,6 +182,7 @@ class DocReader:
     def choice(
         self, key: str, allowed: Iterable[str], what: str, *, required: bool = True
     ) -> str | None:
+        """A string that must be one of `allowed`."""
         value = self._typed(key, str, "a string", required)
         if value is _MISSING:
             return None
@@ -192,6 +202,7 @@ class DocReader:
         allowed: Iterable[_E] | None = None,
         required: bool = True,
     ) -> _E | None:
+        """A member of `enum` (limited to `allowed`), read from its value."""
         options = tuple(allowed) if allowed is not None else tuple(enum)
         value = self.choice(key, (o.value for o in options), what, required=required)
         return None if value is None else enum(value)
@@ -205,6 +216,7 @@ class DocReader:
         allowed: Iterable[_E] | None = None,
         required: bool = True,
     ) -> tuple[_E, ...]:
+        """An array of members of `enum` (limited to `allowed`)."""
         options = {o.value for o in (allowed if allowed is not None else enum)}
         out: list[_E] = []
         for index, item in enumerate(self.strings(key, required=required)):
@@ -215,6 +227,7 @@ class DocReader:
         return tuple(out)
 
     def table(self, key: str, *, required: bool = True) -> DocReader | None:
+        """A sub-table as its own reader, or None when absent or not a table."""
         value = self._typed(key, Mapping, "a table", required)
         if value is _MISSING:
             return None
@@ -222,6 +235,7 @@ class DocReader:
         return DocReader(value, self.at(key), self.problems)
 
     def tables(self, key: str, *, required: bool = True, nonempty: bool = True) -> list[DocReader]:
+        """An array of tables, each as a reader with its index in the path."""
         value = self._typed(key, list, "an array of tables", required)
         if value is _MISSING:
             return []
@@ -245,6 +259,7 @@ class DocReader:
 
 
 def unknown(what: str, value: object, options: Iterable[str]) -> str:
+    """The message for a value that is not one of the options."""
     return f"unknown {what} {_show(value)} (expected one of {', '.join(options)})"
 
 

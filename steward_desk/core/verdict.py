@@ -69,6 +69,10 @@ class Verdict:
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     submitted: bool = False
 
+    def __hash__(self) -> int:
+        # The checklist is a dict; a verdict is identified by its id and version anyway.
+        return hash((self.id, self.version))
+
     def to_json(self, public: bool = False) -> dict[str, object]:
         """The verdict as JSON; `public=True` drops private notes and the override reason."""
         doc: dict[str, object] = {

@@ -64,6 +64,7 @@ class WorkflowError(ValueError):
 
 
 def allowed_actions(status: IncidentStatus) -> tuple[CaseAction, ...]:
+    """The moves a case in this status may make."""
     return tuple(_MOVES[status])
 
 
