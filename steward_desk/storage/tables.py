@@ -295,3 +295,6 @@ class AuditLog(SQLModel, table=True):
     entity: str = ""
     entity_id: str = ""
     detail_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+import steward_desk.storage.panel_tables  # noqa: E402, F401  (the panel exchange's tables)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import steward_desk.storage.panel_tables
 import steward_desk.storage.tables  # noqa: F401  (registers the tables on the metadata)
 
 config = context.config
