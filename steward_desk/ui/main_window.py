@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
         self.proxy.set_criteria(self.filters.criteria())
         self.table.resizeColumnsToContents()
         # Long event names and driver lists would push the deadline out of sight.
-        for column, cap in ((EVENT, 190), (INVOLVED, 300), (SESSION, 130), (FLAGS, 200)):
+        for column, cap in ((EVENT, 170), (INVOLVED, 270), (SESSION, 120), (FLAGS, 200)):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
         self.table.setColumnWidth(DEADLINE, max(self.table.columnWidth(DEADLINE), 96))
         if current:
