@@ -15,13 +15,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
-from steward_desk.app import build_desk  # noqa: E402
-from steward_desk.demo.builder import build_demo  # noqa: E402
-from steward_desk.paths import Paths  # noqa: E402
-from steward_desk.storage.store import Store  # noqa: E402
+from steward_desk.app import build_desk
+from steward_desk.demo.builder import build_demo
+from steward_desk.paths import Paths
+from steward_desk.storage.store import Store
 
 
 def settle(ms: int = 600) -> None:
