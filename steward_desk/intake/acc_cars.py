@@ -2,8 +2,8 @@
 
 Files from ACC ≥ 1.8 carry the class in `carGroup`; older files do not, so the class is
 derived from the model here, using the dedicated server's own group names (GT3, GT4, GT2,
-GTC, TCX). Console servers number their cars differently from id 26 up; the shared ids
-(0–25) mean the same car on both.
+GTC, TCX). Console servers (recognised by their name) use their own numbering for a few
+cars; `car_model(..., console=True)` reads it.
 """
 
 from __future__ import annotations
@@ -85,12 +85,24 @@ PC_CAR_MODELS: dict[int, CarModel] = _table(
     ]
 )
 
-# Consoles share ids 0–25 with PC. Their numbering from 26 up is not documented in the
-# handbook and no console result file was available to confirm it, so those ids stay
-# unnamed rather than guessed: the file's `carGroup` still gives their class.
-CONSOLE_CAR_MODELS: dict[int, CarModel] = {k: v for k, v in PC_CAR_MODELS.items() if k <= 25}
+# Console servers number five cars differently: the BMW M4 GT3 reached consoles before the
+# Challengers pack, so ids 26–30 are rotated against PC; 0–25 and 31–35 are the same car on
+# both (the Xbox swap and the PS5/crossplay table of mauserrifle/simresults agree on this).
+# 36 (Mustang) is assumed to follow PC: no console file with it has been seen.
+CONSOLE_CAR_MODELS: dict[int, CarModel] = {
+    **PC_CAR_MODELS,
+    **_table(
+        [
+            (26, "BMW M4 GT3", "GT3"),
+            (27, "Ferrari 488 Challenge Evo", "GTC"),
+            (28, "BMW M2 CS Racing", "TCX"),
+            (29, "Porsche 992 GT3 Cup", "GTC"),
+            (30, "Lamborghini Huracán Super Trofeo Evo2", "GTC"),
+        ]
+    ),
+}
 
-_CONSOLE_MARKERS = ("xbox", "ps5", "ps4", "playstation", "crossplay")
+_CONSOLE_MARKERS = ("xbox", "ps5", "crossplay")
 
 
 def is_console_server(server_name: str) -> bool:

@@ -202,7 +202,9 @@ def _results(root: object, data: bytes, source: str | Path) -> AccSession:
 
 
 def _session(r: _Reader, root: dict[str, Any], sha256: str) -> AccSession:
-    raw_type = root.get("sessionType")
+    if "sessionType" not in root:
+        r.fail("sessionType", "missing: this is not an ACC results file")
+    raw_type = root["sessionType"]
     if type(raw_type) is int and raw_type in _NUMERIC_SESSION_TYPES:
         raw_type = _NUMERIC_SESSION_TYPES[raw_type]
     if not isinstance(raw_type, str):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from steward_desk.core.model import Driver, SessionType
+from steward_desk.intake.acc_cars import CarModel, car_class, car_model, is_console_server
 from steward_desk.intake.acc_results import (
     NO_TIME,
     AccEntryList,
@@ -202,16 +203,34 @@ def test_a_console_server_switches_to_the_console_car_table(race_doc, acc_bytes)
     doc = race_doc()
     doc["serverName"] = "PS5 League | Crossplay Sunday"
     lines = doc["sessionResult"]["leaderBoardLines"]
-    lines[0]["car"]["carModel"] = 30  # above 25 the console numbering differs from PC
-    del lines[0]["car"]["carGroup"]
-    lines[1]["car"]["carModel"] = 1  # shared ids mean the same car everywhere
+    for line, model in zip(lines, (26, 30, 1), strict=True):
+        line["car"]["carModel"] = model
+        del line["car"]["carGroup"]  # the class must come from the console table
     session = parse_acc_results(acc_bytes(doc), "R.json")
 
     assert session.console
-    assert session.cars[0].car_model_name == "Car model 30 (console)"
-    assert session.cars[0].car_class == "Unknown"
-    assert session.cars[1].car_model_name == "Mercedes-AMG GT3"
-    assert not parse_acc_results(acc_bytes(race_doc()), "R.json").console
+    assert [(c.car_model_name, c.car_class) for c in session.cars] == [
+        ("BMW M4 GT3", "GT3"),  # 30 on PC
+        ("Lamborghini Huracán Super Trofeo Evo2", "GTC"),  # 29 on PC
+        ("Mercedes-AMG GT3", "GT3"),  # shared ids mean the same car
+    ]
+    pc = parse_acc_results(acc_bytes(race_doc()), "R.json")
+    assert not pc.console and pc.cars[0].car_model_name == "BMW M4 GT3"
+
+
+@pytest.mark.parametrize(
+    ("server", "console"),
+    [("XBOX Series League", True), ("ps5 sprint", True), ("Crossplay Cup", True),
+     ("Sim League | PC only", False), ("", False)],
+)  # fmt: skip
+def test_console_servers_are_recognised_by_name(server, console):
+    assert is_console_server(server) is console
+
+
+def test_unknown_car_models_get_a_readable_placeholder():
+    assert car_model(99) == CarModel(99, "Car model 99", "Unknown")
+    assert car_class(99, "") == "Unknown"
+    assert car_class(99, " GT3 ") == "GT3"
 
 
 @pytest.mark.parametrize(
