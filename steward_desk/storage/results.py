@@ -8,20 +8,22 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from steward_desk.core.classification import CarResult, StewardPenalty
-from steward_desk.core.model import EventKind
+from steward_desk.core.model import Driver, EventKind
 from steward_desk.storage import audit
 from steward_desk.storage.league import LeagueRepository
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import (
     CarDriver,
     CarEntry,
+    DriverRow,
     Event,
     GamePenalty,
     Lap,
     RaceSession,
+    new_id,
 )
 
 if TYPE_CHECKING:
@@ -126,55 +128,56 @@ class ResultsRepository:
         session.add(race)
         session.flush()
 
-        car_rows: list[dict[str, object]] = []
-        link_rows: list[dict[str, object]] = []
-        entry_ids: dict[int, str] = {}
-        players: set[str] = set()
-        for car in acc.cars:
-            entry = CarEntry(
-                session_id=race.id,
-                car_id=car.car_id,
-                race_number=car.race_number,
-                car_model=car.car_model,
-                car_model_name=car.car_model_name,
-                car_class=car.car_class,
-                cup_category=car.cup_category,
-                team_name=car.team_name,
-                position=car.position,
-                lap_count=car.lap_count,
-                total_time_ms=car.total_time_ms,
-                best_lap_ms=car.best_lap_ms,
-                missing_mandatory_pitstop=car.missing_mandatory_pitstop,
-            )
-            entry_ids[car.car_id] = entry.id
-            car_rows.append(entry.model_dump())
-            for index, driver in enumerate(car.drivers):
-                if not driver.player_id:
-                    continue
-                LeagueRepository.upsert_driver(session, driver, car.nationality)
-                players.add(driver.player_id)
-                link_rows.append(
-                    {"car_entry_id": entry.id, "driver_index": index, "player_id": driver.player_id}
-                )
-        session.flush()  # drivers first: the links below point at them
-        if car_rows:
-            session.execute(insert(CarEntry), car_rows)
-        if link_rows:
-            session.execute(insert(CarDriver), link_rows)
-        lap_rows = [
+        entry_ids = {car.car_id: new_id() for car in acc.cars}
+        car_rows = [
             {
-                "car_entry_id": entry_ids[lap.car_id],
-                "lap_number": lap.lap_number,
-                "driver_index": lap.driver_index,
-                "lap_time_ms": lap.lap_time_ms,
-                "valid": lap.valid,
-                "splits": ",".join("" if s is None else str(s) for s in lap.splits),
+                "id": entry_ids[car.car_id],
+                "session_id": race.id,
+                "car_id": car.car_id,
+                "race_number": car.race_number,
+                "car_model": car.car_model,
+                "car_model_name": car.car_model_name,
+                "car_class": car.car_class,
+                "cup_category": car.cup_category,
+                "team_name": car.team_name,
+                "position": car.position,
+                "lap_count": car.lap_count,
+                "total_time_ms": car.total_time_ms,
+                "best_lap_ms": car.best_lap_ms,
+                "missing_mandatory_pitstop": car.missing_mandatory_pitstop,
             }
+            for car in acc.cars
+        ]
+        link_rows = [
+            {"car_entry_id": entry_ids[car.car_id], "driver_index": index, "player_id": d.player_id}
+            for car in acc.cars
+            for index, d in enumerate(car.drivers)
+            if d.player_id
+        ]
+        players = {row["player_id"] for row in link_rows}
+        _store_drivers(session, acc)  # drivers first: the links point at them
+        _insert_many(session, CarEntry, car_rows)
+        _insert_many(session, CarDriver, link_rows)
+        # The bulk of a long race: 11,000+ laps. Plain tuples through executemany, because
+        # per-row ORM or Core parameter handling costs ten times the SQLite work.
+        lap_rows = [
+            (
+                entry_ids[lap.car_id],
+                lap.lap_number,
+                lap.driver_index,
+                lap.lap_time_ms,
+                lap.valid,
+                _splits_text(lap.splits),
+            )
             for lap in acc.laps
             if lap.car_id in entry_ids  # the file may hold laps of cars not on the leaderboard
         ]
-        if lap_rows:
-            session.execute(insert(Lap), lap_rows)
+        _insert_tuples(
+            session,
+            Lap,
+            ("car_entry_id", "lap_number", "driver_index", "lap_time_ms", "valid", "splits"),
+            lap_rows,
+        )
         penalty_rows = [
             {
                 "session_id": race.id,
@@ -189,8 +192,7 @@ class ResultsRepository:
             }
             for p in acc.penalties
         ]
-        if penalty_rows:
-            session.execute(insert(GamePenalty), penalty_rows)
+        _insert_many(session, GamePenalty, penalty_rows)
         audit.record(
             session,
             self.store.actor,
@@ -228,9 +230,6 @@ class ResultsRepository:
 
 def car_results(store: Store, session_id: str) -> tuple[RaceSession, list[CarResult]]:
     """The session and its cars as the file classified them, for the classification."""
-    from steward_desk.core.model import Driver
-    from steward_desk.storage.tables import DriverRow
-
     with store.read() as session:
         race = session.get(RaceSession, session_id)
         if race is None:
@@ -303,3 +302,88 @@ def steward_penalties(store: Store, session_id: str) -> list[StewardPenalty]:
                 )
             )
         return out
+
+
+def _store_drivers(session: Session, acc: AccSession) -> None:
+    """Upsert every driver of the file with one read and one bulk insert.
+
+    Same rule as `LeagueRepository.upsert_driver`, applied in file order: one driver across
+    car numbers and sessions, the newest non-empty names win.
+    """
+    seen: list[tuple[Driver, int | None]] = [
+        (d, car.nationality) for car in acc.cars for d in car.drivers if d.player_id
+    ]
+    if not seen:
+        return
+    ids = {d.player_id for d, _ in seen}
+    existing = {
+        row.player_id: row
+        for row in session.exec(select(DriverRow).where(col(DriverRow.player_id).in_(ids)))
+    }
+    values: dict[str, dict[str, object]] = {
+        pid: {
+            "player_id": pid,
+            "first_name": row.first_name,
+            "last_name": row.last_name,
+            "short_name": row.short_name,
+            "nationality": row.nationality,
+        }
+        for pid, row in existing.items()
+    }
+    for driver, nationality in seen:
+        known = values.get(driver.player_id)
+        if known is None:
+            values[driver.player_id] = {
+                "player_id": driver.player_id,
+                "first_name": driver.first_name,
+                "last_name": driver.last_name,
+                "short_name": driver.short_name,
+                "nationality": nationality,
+            }
+            continue
+        if driver.first_name or driver.last_name:
+            known["first_name"], known["last_name"] = driver.first_name, driver.last_name
+        if driver.short_name:
+            known["short_name"] = driver.short_name
+        if nationality is not None:
+            known["nationality"] = nationality
+    for pid, row in existing.items():
+        for key in ("first_name", "last_name", "short_name", "nationality"):
+            if getattr(row, key) != values[pid][key]:
+                setattr(row, key, values[pid][key])
+    session.flush()
+    _insert_many(session, DriverRow, [v for pid, v in values.items() if pid not in existing])
+
+
+def _insert_many(session: Session, table: type[SQLModel], rows: list[dict[str, object]]) -> None:
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    _insert_tuples(session, table, columns, [tuple(r[c] for c in columns) for r in rows])
+
+
+def _insert_tuples(
+    session: Session,
+    table: type[SQLModel],
+    columns: tuple[str, ...],
+    rows: list[tuple[object, ...]],
+) -> None:
+    """INSERT rows given as tuples in `columns` order, inside the session's transaction."""
+    if not rows:
+        return
+    connection = session.connection()
+    name = table.__tablename__  # type: ignore[attr-defined]
+    if connection.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(
+            f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", rows
+        )
+    else:
+        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def _splits_text(splits: tuple[int | None, ...]) -> str:
+    """Sector times as "31000,42000,27000"; a missing sector stays an empty field."""
+    if None in splits:
+        return ",".join("" if s is None else str(s) for s in splits)
+    return ",".join(map(str, splits))
