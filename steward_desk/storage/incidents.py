@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
@@ -464,3 +465,13 @@ class IncidentRepository:
                 before=before,
                 after=offset_ms,
             )
+
+    def find_footage_by_hash(self, sha256: str) -> Path | None:
+        """Another stored path of the same file (same SHA-256) that exists on this desk."""
+        with self.store.read() as session:
+            rows = session.exec(select(Footage.location).where(Footage.sha256 == sha256)).all()
+        for location in rows:
+            path = Path(location)
+            if path.exists():
+                return path
+        return None

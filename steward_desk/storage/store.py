@@ -15,6 +15,7 @@ from steward_desk.storage import migrate
 from steward_desk.storage.engine import make_engine
 
 if TYPE_CHECKING:
+    from steward_desk.storage.evidence import EvidenceRepository
     from steward_desk.storage.incidents import IncidentRepository
     from steward_desk.storage.league import LeagueRepository
     from steward_desk.storage.results import ResultsRepository
@@ -68,6 +69,12 @@ class Store:
         from steward_desk.storage.league import LeagueRepository
 
         return LeagueRepository(self)
+
+    @cached_property
+    def evidence(self) -> EvidenceRepository:
+        from steward_desk.storage.evidence import EvidenceRepository
+
+        return EvidenceRepository(self)
 
     @cached_property
     def results(self) -> ResultsRepository:

@@ -1,0 +1,569 @@
+"""Rows of the panel exchange: what a case pack carries, the verdicts of a panel, the signed
+documents a desk sent and received, and the head steward's decision with what it applies.
+
+Every function works inside the caller's session, so an import of several files or a decision
+with its penalties and ledger entries is one transaction (`store.transaction()`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from steward_desk.core.model import Driver, InvolvedDriver, InvolvementRole
+from steward_desk.signing.validity import timestamp
+from steward_desk.storage.panel_tables import PanelDocument
+from steward_desk.storage.tables import (
+    CarDriver,
+    CarEntry,
+    Decision,
+    DriverRow,
+    Event,
+    Footage,
+    Incident,
+    IncidentReport,
+    Involvement,
+    League,
+    LedgerEntry,
+    PenaltyRow,
+    RaceSession,
+    Steward,
+    VerdictRow,
+)
+
+# Where a footage reference points: links travel as they are, files by their name only (the
+# head steward's folders mean nothing on a steward's machine; the SHA-256 finds the file).
+_LINK_SOURCES = ("youtube", "twitch", "streamable", "gdrive", "dropbox", "link")
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _stamp(value: datetime | None) -> str | None:
+    aware = _aware(value)
+    return timestamp(aware) if aware is not None else None
+
+
+def footage_location(source: str, location: str) -> str:
+    """What a case pack says about where a clip is: the link, or the file's name."""
+    if source in _LINK_SOURCES or ("://" in location and not location.startswith("file:")):
+        return location
+    tail = location.rsplit("/", 1)[-1] if location.startswith("file:") else location
+    return PureWindowsPath(tail).name if "\\" in tail else PurePosixPath(tail).name
+
+
+# --- case packs --------------------------------------------------------------------------------
+
+
+def case_snapshot(session: Session, event: str | None = None) -> dict[str, Any]:
+    """The cases of this desk (of one event: name or id) as case-pack JSON, ids kept.
+
+    Holds the events and sessions they belong to, every involved driver and reporter by player
+    id, the reports, and footage references (SHA-256, link or file name, start, offset).
+    """
+    query = (
+        select(Incident, RaceSession, Event, League)
+        .join(RaceSession, col(RaceSession.id) == Incident.session_id)
+        .join(Event, col(Event.id) == RaceSession.event_id)
+        .join(League, col(League.id) == Event.league_id)
+    )
+    if event:
+        query = query.where((Event.name == event) | (Event.id == event))
+    rows = session.exec(query.order_by(col(Incident.number))).all()
+    ids = [incident.id for incident, _, _, _ in rows]
+    leagues = sorted({league.name for _, _, _, league in rows})
+    events = {e.id: e for _, _, e, _ in rows}
+    races = {r.id: r for _, r, _, _ in rows}
+    reports = _by_incident(session, IncidentReport, ids, IncidentReport.submitted_at)
+    involved = _by_incident(session, Involvement, ids, Involvement.id)
+    footage = _by_incident(session, Footage, ids, Footage.added_at)
+    player_ids = {i.player_id for rows_ in involved.values() for i in rows_} | {
+        r.reporter_player_id for rows_ in reports.values() for r in rows_ if r.reporter_player_id
+    }
+    player_ids |= {
+        f.owner_player_id for rows_ in footage.values() for f in rows_ if f.owner_player_id
+    }
+    drivers = (
+        session.exec(
+            select(DriverRow)
+            .where(col(DriverRow.player_id).in_(sorted(player_ids)))
+            .order_by(col(DriverRow.player_id))
+        ).all()
+        if player_ids
+        else []
+    )
+    names = {
+        d.player_id: Driver(d.player_id, d.first_name, d.last_name, d.short_name).name
+        for d in drivers
+    }
+    return {
+        "league": leagues[0] if len(leagues) == 1 else ", ".join(leagues),
+        "events": [
+            {
+                "id": e.id,
+                "league": next(lg.name for _, _, ev, lg in rows if ev.id == e.id),
+                "name": e.name,
+                "kind": e.kind,
+                "round": e.round,
+                "final_round": e.final_round,
+                "track": e.track,
+                "starts_at": _stamp(e.starts_at),
+            }
+            for e in sorted(events.values(), key=lambda e: e.name)
+        ],
+        "sessions": [
+            {
+                "id": r.id,
+                "event_id": r.event_id,
+                "type": r.type,
+                "raw_type": r.raw_type,
+                "track": r.track,
+                "started_at": _stamp(r.started_at),
+                "ended_at": _stamp(r.ended_at),
+            }
+            for r in sorted(races.values(), key=lambda r: r.id)
+        ],
+        "drivers": [
+            {
+                "player_id": d.player_id,
+                "first_name": d.first_name,
+                "last_name": d.last_name,
+                "short_name": d.short_name,
+            }
+            for d in drivers
+        ],
+        "incidents": [
+            {
+                "id": incident.id,
+                "number": incident.number,
+                "session_id": incident.session_id,
+                "category": incident.category,
+                "lap": incident.lap,
+                "race_time_ms": incident.race_time_ms,
+                "reported_at": _stamp(incident.reported_at),
+                "deadline": _stamp(incident.deadline),
+                "involved": [
+                    {
+                        "player_id": i.player_id,
+                        "name": names.get(i.player_id, i.player_id),
+                        "car_number": i.car_number,
+                        "role": i.role,
+                    }
+                    for i in involved.get(incident.id, [])
+                ],
+                "reports": [
+                    {
+                        "id": r.id,
+                        "reporter_player_id": r.reporter_player_id,
+                        "reporter_name": r.reporter_name,
+                        "description": r.description,
+                        "lap": r.lap,
+                        "race_time_ms": r.race_time_ms,
+                        "submitted_at": _stamp(r.submitted_at),
+                        "source": r.source,
+                    }
+                    for r in reports.get(incident.id, [])
+                ],
+                "footage": [
+                    {
+                        "id": f.id,
+                        "report_id": f.report_id,
+                        "source": f.source,
+                        "location": footage_location(f.source, f.location),
+                        "sha256": f.sha256,
+                        "start_ms": f.start_ms,
+                        "offset_ms": f.offset_ms,
+                        "owner_player_id": f.owner_player_id,
+                        "label": f.label,
+                    }
+                    for f in footage.get(incident.id, [])
+                ],
+            }
+            for incident, _, _, _ in rows
+        ],
+    }
+
+
+def _by_incident(
+    session: Session, table: Any, ids: Sequence[str], order: Any
+) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    if not ids:
+        return out
+    for row in session.exec(
+        select(table).where(col(table.incident_id).in_(list(ids))).order_by(col(order))
+    ):
+        out.setdefault(row.incident_id, []).append(row)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLoad:
+    """What loading a case pack added (a second load of the same pack adds nothing)."""
+
+    incidents_new: int
+    incidents_updated: int
+    reports: int
+    footage: int
+    drivers: int
+
+
+def load_cases(session: Session, pack: Mapping[str, Any]) -> CaseLoad:
+    """Write a checked case pack's rows (`panel.case_pack.read_case_pack`), keeping its ids.
+
+    Events, sessions, incidents, reports and footage are matched by id and drivers by player
+    id: what exists is kept (a steward's own footage path, the case's local status), what is
+    new is added. Raises `ValueError` naming the clash when a case number here belongs to
+    another case.
+    """
+    leagues: dict[str, League] = {}
+    for spec in pack["events"]:
+        name = spec["league"]
+        if name not in leagues:
+            found = session.exec(select(League).where(League.name == name)).first()
+            if found is None:
+                found = League(name=name)
+                session.add(found)
+                session.flush()
+            leagues[name] = found
+        event = session.get(Event, spec["id"])
+        fields = {k: v for k, v in spec.items() if k not in ("id", "league")}
+        if event is None:
+            session.add(Event(id=spec["id"], league_id=leagues[name].id, **fields))
+        else:
+            _update(event, fields)
+    session.flush()
+    for spec in pack["sessions"]:
+        race = session.get(RaceSession, spec["id"])
+        if race is None:
+            session.add(RaceSession(**spec))
+        else:
+            _update(race, {k: v for k, v in spec.items() if k != "id"})
+    new_drivers = 0
+    for spec in pack["drivers"]:
+        row = session.get(DriverRow, spec["player_id"])
+        if row is None:
+            session.add(DriverRow(**spec))
+            new_drivers += 1
+        else:
+            _update(row, {k: v for k, v in spec.items() if v})
+    session.flush()
+    new = updated = reports = clips = 0
+    for spec in pack["incidents"]:
+        incident = session.get(Incident, spec["id"])
+        fields = {k: spec[k] for k in ("session_id", "category", "lap", "race_time_ms")}
+        fields |= {"reported_at": spec["reported_at"], "deadline": spec["deadline"]}
+        holder = session.exec(select(Incident).where(Incident.number == spec["number"])).first()
+        if holder is not None and holder.id != spec["id"]:
+            raise ValueError(
+                f"case {spec['number']} of the pack (incident {spec['id']}) would take the "
+                f"number of incident {holder.id} held here; a steward desk keeps the head "
+                "steward's case numbers, so import packs only into a desk without its own cases"
+            )
+        if incident is None:
+            session.add(Incident(id=spec["id"], number=spec["number"], **fields))
+            new += 1
+        elif _update(incident, fields):
+            updated += 1
+        session.flush()
+        for report in spec["reports"]:
+            if session.get(IncidentReport, report["id"]) is None:
+                session.add(
+                    IncidentReport(incident_id=spec["id"], source_ref="case pack", **report)
+                )
+                reports += 1
+        session.flush()
+        have = {
+            i.player_id
+            for i in session.exec(select(Involvement).where(Involvement.incident_id == spec["id"]))
+        }
+        for who in spec["involved"]:
+            if who["player_id"] not in have:
+                session.add(
+                    Involvement(
+                        incident_id=spec["id"],
+                        player_id=who["player_id"],
+                        car_number=who["car_number"],
+                        role=who["role"],
+                    )
+                )
+        for clip in spec["footage"]:
+            if session.get(Footage, clip["id"]) is None:
+                session.add(Footage(incident_id=spec["id"], **clip))
+                clips += 1
+    session.flush()
+    return CaseLoad(new, updated, reports, clips, new_drivers)
+
+
+def _update(row: Any, fields: Mapping[str, Any]) -> bool:
+    changed = False
+    for name, value in fields.items():
+        current = getattr(row, name)
+        if isinstance(current, datetime):
+            current = _aware(current)
+        if current != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+# --- stewards and their verdicts ---------------------------------------------------------------
+
+
+def ensure_steward(
+    session: Session, kid: str, name: str, role: str, public_jwk: Mapping[str, Any]
+) -> Steward:
+    """The steward row of a signing key (matched by kid), created on first sight."""
+    row = session.exec(select(Steward).where(Steward.kid == kid)).first()
+    if row is None:
+        row = Steward(
+            name=name, roles=role, kid=kid, public_jwk=json.dumps(dict(public_jwk), sort_keys=True)
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def steward_by_kid(session: Session, kid: str) -> Steward | None:
+    return session.exec(select(Steward).where(Steward.kid == kid)).first()
+
+
+def submitted_verdicts(session: Session, steward_id: str) -> list[VerdictRow]:
+    """A steward's submitted verdict versions, oldest first."""
+    return list(
+        session.exec(
+            select(VerdictRow)
+            .where(VerdictRow.steward_id == steward_id, VerdictRow.status == "submitted")
+            .order_by(col(VerdictRow.submitted_at), col(VerdictRow.id))
+        )
+    )
+
+
+def store_submitted_verdict(
+    session: Session,
+    verdict_id: str,
+    incident_id: str,
+    steward_id: str,
+    body: Mapping[str, Any],
+    *,
+    version: int,
+    supersedes: str | None,
+    created_at: datetime,
+    submitted_at: datetime,
+) -> bool:
+    """Keep a submitted verdict version; False when that exact version is already here.
+
+    A submitted version is immutable: the same id with another body raises `ValueError`.
+    """
+    body_json = json.dumps(dict(body), ensure_ascii=False, sort_keys=True)
+    existing = session.get(VerdictRow, verdict_id)
+    if existing is not None:
+        if existing.body_json == body_json and existing.steward_id == steward_id:
+            return False
+        raise ValueError(
+            f"verdict {verdict_id} is already held here with different content; a submitted "
+            "verdict is never changed (a correction is a new version)"
+        )
+    session.add(
+        VerdictRow(
+            id=verdict_id,
+            incident_id=incident_id,
+            steward_id=steward_id,
+            version=version,
+            supersedes=supersedes,
+            status="submitted",
+            body_json=body_json,
+            created_at=created_at,
+            updated_at=submitted_at,
+            submitted_at=submitted_at,
+        )
+    )
+    return True
+
+
+def panel_verdicts(session: Session, incident_id: str) -> list[tuple[VerdictRow, Steward]]:
+    """Every verdict version on an incident, with its steward."""
+    return list(
+        session.exec(
+            select(VerdictRow, Steward)
+            .join(Steward, col(Steward.id) == VerdictRow.steward_id)
+            .where(VerdictRow.incident_id == incident_id)
+            .order_by(col(VerdictRow.created_at))
+        ).all()
+    )
+
+
+def incidents_with_verdicts(session: Session) -> list[str]:
+    """Ids of incidents holding at least one submitted verdict, in case-number order."""
+    return list(
+        session.exec(
+            select(Incident.id)
+            .where(
+                col(Incident.id).in_(
+                    select(VerdictRow.incident_id).where(VerdictRow.status == "submitted")
+                )
+            )
+            .order_by(col(Incident.number))
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CaseContext:
+    """What a decision needs about its case: the rows, who is involved, and their teams."""
+
+    incident: Incident
+    race: RaceSession
+    event: Event
+    involved: tuple[InvolvedDriver, ...]
+    teams: dict[str, str]  # player id → team, from the session's entry list
+
+
+def case_context(session: Session, incident_id: str) -> CaseContext | None:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        return None
+    race = session.get(RaceSession, incident.session_id)
+    assert race is not None
+    event = session.get(Event, race.event_id)
+    assert event is not None
+    involved: list[InvolvedDriver] = []
+    for inv, d in session.exec(
+        select(Involvement, DriverRow)
+        .join(DriverRow, col(DriverRow.player_id) == Involvement.player_id)
+        .where(Involvement.incident_id == incident_id)
+        .order_by(col(Involvement.id))
+    ).all():
+        name = Driver(d.player_id, d.first_name, d.last_name, d.short_name).name
+        involved.append(
+            InvolvedDriver(d.player_id, name, inv.car_number, InvolvementRole(inv.role))
+        )
+    teams = {
+        link.player_id: car.team_name
+        for car, link in session.exec(
+            select(CarEntry, CarDriver)
+            .join(CarDriver, col(CarDriver.car_entry_id) == CarEntry.id)
+            .where(CarEntry.session_id == race.id)
+        ).all()
+        if car.team_name
+    }
+    return CaseContext(incident, race, event, tuple(involved), teams)
+
+
+# --- signed documents sent and received ---------------------------------------------------------
+
+
+def document_seen(session: Session, doc_hash: str) -> PanelDocument | None:
+    return session.exec(select(PanelDocument).where(PanelDocument.hash == doc_hash)).first()
+
+
+def last_document(session: Session, direction: str, kind: str, kid: str) -> PanelDocument | None:
+    """The newest (highest seq) document of `kind` this desk sent or received from `kid`."""
+    return session.exec(
+        select(PanelDocument)
+        .where(
+            PanelDocument.direction == direction,
+            PanelDocument.kind == kind,
+            PanelDocument.kid == kid,
+        )
+        .order_by(col(PanelDocument.seq).desc(), col(PanelDocument.id).desc())
+    ).first()
+
+
+def record_document(
+    session: Session,
+    *,
+    doc_hash: str,
+    direction: str,
+    kind: str,
+    kid: str,
+    seq: int | None,
+    prev: str | None,
+    issued_at: str,
+    source: str,
+    items: int,
+    document: bytes,
+) -> PanelDocument:
+    row = PanelDocument(
+        hash=doc_hash,
+        direction=direction,
+        kind=kind,
+        kid=kid,
+        seq=seq,
+        prev=prev,
+        issued_at=issued_at,
+        source=source,
+        items=items,
+        document=document.decode("utf-8"),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def current_decision(session: Session, incident_id: str) -> Decision | None:
+    """The decision in force: the latest one that no other decision supersedes."""
+    rows = list(session.exec(select(Decision).where(Decision.incident_id == incident_id)))
+    superseded = {row.supersedes for row in rows if row.supersedes}
+    live = [row for row in rows if row.id not in superseded]
+    return max(
+        live,
+        key=lambda row: _aware(row.decided_at) or datetime.min.replace(tzinfo=UTC),
+        default=None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    player_id: str
+    kind: str
+    value: int
+    expires_at: datetime | None
+
+
+def add_decision(
+    session: Session,
+    decision: Decision,
+    penalties: Iterable[tuple[str, str, int]],
+    ledger: Iterable[LedgerLine],
+    event_id: str,
+    session_id: str,
+) -> None:
+    """The decision row, one PenaltyRow per (player, type, value), and its ledger entries."""
+    session.add(decision)
+    session.flush()
+    for player_id, kind, value in penalties:
+        session.add(
+            PenaltyRow(
+                decision_id=decision.id,
+                session_id=session_id,
+                player_id=player_id,
+                type=kind,
+                value=value,
+            )
+        )
+    for line in ledger:
+        session.add(
+            LedgerEntry(
+                player_id=line.player_id,
+                event_id=event_id,
+                decision_id=decision.id,
+                kind=line.kind,
+                value=line.value,
+                issued_at=decision.decided_at,
+                expires_at=line.expires_at,
+            )
+        )
+    session.flush()
