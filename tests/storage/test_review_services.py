@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from itertools import pairwise
 from pathlib import Path
 
 from steward_desk.paths import Paths
@@ -44,9 +45,7 @@ def test_a_steward_syncs_bookmarks_and_snapshots_a_case(demo_paths: Paths) -> No
     assert any("footage.offset" in line for line in trail)
     assert any("evidence.snapshot" in line for line in trail)
     marks = services.lap_marks(incident)
-    assert marks[0].lap == 1 and all(
-        a.race_ms < b.race_ms for a, b in zip(marks, marks[1:], strict=False)
-    )
+    assert marks[0].lap == 1 and all(a.race_ms < b.race_ms for a, b in pairwise(marks))
     store.close()
 
 
