@@ -321,10 +321,12 @@ def parse_report_json(data: bytes, source: str | Path) -> tuple[ReportRow, ...]:
 def parse_reports(
     data: bytes, source: str | Path, mapping: ReportMapping | None = None
 ) -> tuple[ReportRow, ...]:
-    """JSON or CSV by content; a CSV without a mapping uses the guessed one if complete."""
+    """JSON or CSV (by suffix, else by content); a CSV without a mapping uses the guessed one
+    when it is complete."""
     text, _ = decode_report_bytes(data, source)
+    suffix = Path(str(source)).suffix.lower()
     first = text.lstrip("\ufeff \r\n\t")[:1]
-    if Path(str(source)).suffix.lower() == ".json" or (first and first in "[{"):
+    if suffix == ".json" or (suffix not in (".csv", ".tsv", ".txt") and first and first in "[{"):
         return parse_report_json(data, source)
     if mapping is None:
         headers = read_report_table(data, source).headers

@@ -364,6 +364,17 @@ def test_bad_json_reports_name_the_item_and_key(doc, where, problem):
     assert problem in str(caught.value)
 
 
+def test_the_suffix_decides_between_csv_and_json_and_content_decides_otherwise():
+    headers = ["[Your name]", "Involved", "Description"]
+    mapping = ReportMapping(
+        reporter="[Your name]", involved=("Involved",), description="Description"
+    )
+    (row,) = parse_reports(csv_bytes(headers, [["Anna", "Bob", "x"]]), "form.csv", mapping)
+    assert row.reporter == "Anna"
+    (row,) = parse_reports(b'[{"reporter": "Anna", "involved": "Bob"}]', "export.dat")
+    assert row.involved == ("Bob",)
+
+
 def test_broken_json_names_the_line():
     with pytest.raises(ReportFormError, match=r"bot.json: line 2: not valid JSON"):
         parse_reports(b'[\n{"reporter": }]', "bot.json")
