@@ -268,23 +268,21 @@ def parse_report_csv(
             day_first = infer_day_first(column)
         except ValueError as exc:
             raise ReportFormError(source, None, mapping.submitted_at, str(exc)) from None
-    rows = []
-    for line, cells in table.records:
-
-        def cell(column: str, cells: tuple[str, ...] = cells) -> str:
-            return _cell(cells, index[column]).strip() if column else ""
-
-        rows.append(
-            _row(
-                source,
-                line,
-                {name: [cell(c) for c in cols] for name, cols in mapping.columns().items()},
-                mapping,
-                bool(day_first),
-                zone,
-            )
+    columns = mapping.columns()
+    return tuple(
+        _row(
+            source,
+            line,
+            {
+                name: [_cell(cells, index[c]).strip() for c in cols]
+                for name, cols in columns.items()
+            },
+            mapping,
+            bool(day_first),
+            zone,
         )
-    return tuple(rows)
+        for line, cells in table.records
+    )
 
 
 def parse_report_json(data: bytes, source: str | Path) -> tuple[ReportRow, ...]:
