@@ -628,7 +628,7 @@ class VerdictRepository:
         incident.status_reason = reason.strip()
         audit.record(
             session, actor or self.store.actor, "incident.status", "incident", incident_id,
-            before=before.value, after=after.value, action=action.value, reason=reason.strip(),
+            before=before.value, after=after.value, move=action.value, reason=reason.strip(),
         )  # fmt: skip
         return after
 
