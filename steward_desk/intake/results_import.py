@@ -35,7 +35,9 @@ class ResultsImport:
                     "type": acc.raw_session_type,
                     "track": acc.track,
                     "cars": s.cars,
-                    "drivers": len({d.player_id for car in acc.cars for d in car.drivers}),
+                    "drivers": len(
+                        {d.player_id for car in acc.cars for d in car.drivers if d.player_id}
+                    ),
                     "laps": len(acc.laps),
                     "file": s.source,
                     "created": s.created,
