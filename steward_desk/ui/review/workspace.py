@@ -1,0 +1,719 @@
+"""The review workspace: an incident's clips side by side on one race clock.
+
+A thin view over three parts (STYLE: views are thin): the Qt-free `ReviewTimeline` holds
+the state and emits events; the `SyncController` keeps libVLC players on the race clock while
+playing; the `FrameFetcher` delivers exact frames from the frame servers whenever a tile is
+not showing libVLC video (paused, stepping, scrubbing, backwards, or without libVLC).
+User gestures become calls on the timeline; tiles and scrubber repaint from its events.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QMouseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from steward_desk.core.model import FootageRef, format_race_time
+from steward_desk.core.timeline import (
+    RATE_STEPS,
+    Bookmark,
+    ClipTrack,
+    ReviewTimeline,
+    next_rate,
+)
+from steward_desk.media.errors import MediaError
+from steward_desk.media.frame_server import Frame, FrameServer
+from steward_desk.media.player import FramePlayer, Player, VlcPlayer
+from steward_desk.media.sync import Phase, SyncController, SyncedClip
+from steward_desk.media.vlc_backend import install_hint, libvlc_status
+from steward_desk.ui.review.actions import SPECS, build_actions
+from steward_desk.ui.review.bookmarks_panel import BookmarksPanel
+from steward_desk.ui.review.clips import ClipEntry, tile_title
+from steward_desk.ui.review.fetcher import FrameFetcher
+from steward_desk.ui.review.scrubber import RaceScrubber
+from steward_desk.ui.review.services import ReviewServices
+from steward_desk.ui.review.snapshot import SnapshotPart, compose, png_bytes
+from steward_desk.ui.review.tile import ClipTile
+
+TICK_MS = 30
+VIDEO_TRUST_S = 0.25  # libVLC's picture replaces the exact frame this long after it starts
+BOOKMARK_COLOURS = ("#f5c518", "#ff4d4d", "#4cc9f0", "#b5e48c", "#f72585", "#ffb703")
+EMBEDDING_PLATFORMS = ("xcb", "windows", "cocoa")
+
+
+def video_playback_status() -> tuple[bool, str]:
+    """(available, reason) for libVLC video embedded in tiles on this display."""
+    platform = QGuiApplication.platformName()
+    if platform not in EMBEDDING_PLATFORMS:
+        if platform.startswith("wayland"):
+            return False, (
+                "video cannot be embedded under Wayland; start Steward Desk with "
+                "QT_QPA_PLATFORM=xcb"
+            )
+        return False, f"the '{platform}' display cannot host video windows"
+    return libvlc_status()
+
+
+class ReviewWorkspace(QWidget):
+    """Review one incident's footage: `ReviewWorkspace(services, parent)`, then
+    `open_incident(id)`. Call `close_incident()` (or delete the widget) to stop playback."""
+
+    snapshot_saved = Signal(str, str)  # path, sha256
+    message = Signal(str)  # a short status line for the host's status bar
+
+    def __init__(
+        self,
+        services: ReviewServices,
+        parent: QWidget | None = None,
+        *,
+        synchronous_frames: bool = False,
+        use_libvlc: bool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.synchronous_frames = synchronous_frames
+        self.incident_id: str | None = None
+        self.timeline = ReviewTimeline()
+        self.controller = SyncController()
+        self.entries: dict[str, ClipEntry] = {}
+        self.layout_mode = 2
+        self._ticking = False
+        self._snapshot_wanted = False
+        self._home_ms: int | None = None
+        self.fetcher = self._new_fetcher()
+        video_ok, reason = video_playback_status()
+        if use_libvlc is False:
+            video_ok, reason = False, "libVLC turned off for this workspace"
+        self.video_available, self.video_reason = video_ok, reason
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._build()
+        events = self.timeline.events
+        events.position.connect(self._on_position)
+        events.playing.connect(self._on_playing)
+        events.rate.connect(self._on_rate)
+        events.focus.connect(self._on_focus)
+        events.offset.connect(self._on_offset)
+
+    # -- building -----------------------------------------------------------------------------
+    def _new_fetcher(self) -> FrameFetcher:
+        fetcher = FrameFetcher(self, synchronous=self.synchronous_frames)
+        queued = Qt.ConnectionType.QueuedConnection
+        fetcher.opened.connect(self._on_opened, queued)
+        fetcher.delivered.connect(self._on_delivered, queued)
+        return fetcher
+
+    def _build(self) -> None:
+        handlers = {spec.name: getattr(self, spec.name) for spec in SPECS}
+        self.actions_by_name = build_actions(self, handlers)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #5c4a00; color: #fff3c4; padding: 6px;")
+        self.banner.setVisible(not self.video_available)
+        self.banner.setText(self._banner_text())
+        self.toolbar = self._build_toolbar()
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(4)
+        self.scrubber = RaceScrubber(self.timeline)
+        self.scrubber.scrub_started.connect(self._on_scrub_started)
+        self.bookmarks_panel = BookmarksPanel(self.timeline)
+        self.bookmarks_panel.jump_requested.connect(self.jump_to)
+        self.bookmarks_panel.remove_requested.connect(self.remove_bookmark)
+        self.bookmarks_panel.setMinimumWidth(180)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.grid_host, 1)
+        column.addWidget(self.scrubber)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.bookmarks_panel)
+        splitter.setStretchFactor(0, 1)
+        splitter.setSizes([900, 200])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(splitter, 1)
+
+    def _banner_text(self) -> str:
+        if self.video_available:
+            return ""
+        text = (
+            f"Video playback is off: {self.video_reason}. Paused frames are exact; playback "
+            "shows decoded frames at a reduced rate and without sound."
+        )
+        if "libVLC" in self.video_reason or "python-vlc" in self.video_reason:
+            text += " " + install_hint()
+        return text
+
+    def _build_toolbar(self) -> QToolBar:
+        bar = QToolBar()
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        a = self.actions_by_name
+        for name in ("toggle_play", "step_back", "step_forward"):
+            bar.addAction(a[name])
+        a["toggle_play"].setText("Play")
+        self.rate_box = QComboBox()
+        self.rate_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for rate in RATE_STEPS:
+            self.rate_box.addItem(f"{rate:g}×", rate)
+        self.rate_box.setCurrentIndex(RATE_STEPS.index(1.0))
+        self.rate_box.setToolTip("Playback speed ([ slower, ] faster)")
+        self.rate_box.activated.connect(
+            lambda i: self.timeline.set_rate(
+                float(self.rate_box.itemData(i)) * (1 if self.timeline.rate > 0 else -1)
+            )
+        )
+        bar.addWidget(self.rate_box)
+        self.time_label = QLabel(format_race_time(0))
+        self.time_label.setStyleSheet("font-family: monospace; font-size: 15px; padding: 0 8px;")
+        bar.addWidget(self.time_label)
+        bar.addSeparator()
+        for name in ("sync_here", "nudge_back", "nudge_forward", "snapshot", "add_bookmark"):
+            bar.addAction(a[name])
+        a["nudge_back"].setIconText("−1 frame")
+        a["nudge_forward"].setIconText("+1 frame")
+        a["sync_here"].setIconText("Sync here")
+        a["snapshot"].setIconText("Snapshot")
+        a["add_bookmark"].setIconText("Bookmark")
+        bar.addSeparator()
+        for name, label in (("loop_in", "A"), ("loop_out", "B"), ("clear_loop", "No loop")):
+            a[name].setIconText(label)
+            bar.addAction(a[name])
+        bar.addSeparator()
+        self.layout_box = QComboBox()
+        self.layout_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for mode, label in ((1, "1 tile"), (2, "2 tiles"), (4, "2×2")):
+            self.layout_box.addItem(label, mode)
+        self.layout_box.activated.connect(
+            lambda i: self.set_layout(int(self.layout_box.itemData(i)))
+        )
+        bar.addWidget(self.layout_box)
+        for button in bar.findChildren(QWidget):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return bar
+
+    # -- the host's calls ---------------------------------------------------------------------------
+    def shortcut_actions(self) -> list[QAction]:
+        """Every named action with its keys, for Help → Keyboard shortcuts."""
+        return list(self.actions_by_name.values())
+
+    def open_incident(self, incident_id: str) -> None:
+        """Show this incident's clips, aligned, parked on its reported time."""
+        self.close_incident()
+        self.incident_id = incident_id
+        services = self.services
+        footage = list(services.footage_for(incident_id))
+        involved = list(services.involved(incident_id))
+        incident_ms = services.incident_time(incident_id)
+        tracks: list[ClipTrack] = []
+        for ref in footage:
+            tile = ClipTile(ref.id, tile_title(ref, involved), native_video=self.video_available)
+            tile.clicked.connect(self._on_tile_clicked)
+            path = services.resolve_path(ref)
+            entry = ClipEntry(ref, tile, path)
+            self.entries[ref.id] = entry
+            tracks.append(ClipTrack(ref.id, _initial_offset(ref, incident_ms)))
+            problem = _file_problem(ref, path)
+            if problem is not None:
+                tile.show_error(problem)
+            else:
+                assert path is not None
+                self.fetcher.open(ref.id, path)
+        self.timeline.set_tracks(tracks)
+        self.timeline.set_marks(incident_ms, services.lap_marks(incident_id))
+        self.timeline.set_bookmarks(services.bookmarks(incident_id))
+        self._home_ms = incident_ms if incident_ms is not None else self.timeline.span()[0]
+        self.timeline.set_position(self._home_ms)
+        self.set_layout(1 if len(footage) <= 1 else 2 if len(footage) == 2 else 4)
+        self._refresh_time()
+        self.setFocus()
+
+    def close_incident(self) -> None:
+        """Stop playback and release every player and file (libVLC stops before its window
+        goes, DESIGN decision 5)."""
+        self._timer.stop()
+        self.controller.pause()
+        self.controller.set_clips([])
+        for entry in self.entries.values():
+            if entry.player is not None:
+                entry.player.close()
+                entry.player = None
+        self.fetcher.close()
+        for entry in self.entries.values():
+            self.grid.removeWidget(entry.tile)
+            entry.tile.deleteLater()
+        self.entries.clear()
+        self.timeline.set_playing(False)
+        self.fetcher = self._new_fetcher()
+
+    def event(self, event: QEvent) -> bool:
+        # deleteLater() from the host: release libVLC while the tiles' windows still exist.
+        if event.type() == QEvent.Type.DeferredDelete:
+            self.close_incident()
+        return super().event(event)
+
+    # -- tiles ----------------------------------------------------------------------------------------
+    def tiles(self) -> list[ClipTile]:
+        """Every clip's tile, in footage order."""
+        return [e.tile for e in self.entries.values()]
+
+    def tile(self, clip_id: str) -> ClipTile:
+        return self.entries[clip_id].tile
+
+    def set_layout(self, mode: int) -> None:
+        """1, 2 or 4 (2×2) tiles; one tile shows the focused clip."""
+        self.layout_mode = mode
+        self.layout_box.setCurrentIndex({1: 0, 2: 1, 4: 2}.get(mode, 1))
+        ids = list(self.entries)
+        focus = self.timeline.focus
+        if mode == 1:
+            shown = [focus] if focus in self.entries else ids[:1]
+        else:
+            shown = ids[:mode]
+            if mode == 2 and focus in self.entries and focus not in shown:
+                shown = [shown[0], focus]
+        for entry in self.entries.values():
+            self.grid.removeWidget(entry.tile)
+            entry.tile.setVisible(entry.clip_id in shown)
+        columns = 1 if len(shown) == 1 else 2
+        for i, clip_id in enumerate(shown):
+            self.grid.addWidget(self.entries[clip_id].tile, i // columns, i % columns)
+
+    def layout_1(self) -> None:
+        self.set_layout(1)
+
+    def layout_2(self) -> None:
+        self.set_layout(2)
+
+    def layout_4(self) -> None:
+        self.set_layout(4)
+
+    def _on_tile_clicked(self, clip_id: str) -> None:
+        self.timeline.set_focus(clip_id)
+        self.setFocus()
+
+    def _focus_tile(self, number: int) -> None:
+        ids = list(self.entries)
+        if number <= len(ids):
+            self.timeline.set_focus(ids[number - 1])
+            if self.layout_mode == 1:
+                self.set_layout(1)
+
+    def focus_1(self) -> None:
+        self._focus_tile(1)
+
+    def focus_2(self) -> None:
+        self._focus_tile(2)
+
+    def focus_3(self) -> None:
+        self._focus_tile(3)
+
+    def focus_4(self) -> None:
+        self._focus_tile(4)
+
+    def _on_focus(self, clip_id: str | None) -> None:
+        for entry in self.entries.values():
+            entry.tile.set_focused(entry.clip_id == clip_id)
+        self.controller.set_focus(clip_id)
+
+    # -- opening clips -------------------------------------------------------------------------------
+    def _on_opened(self, clip_id: str, result: object) -> None:
+        entry = self.entries.get(clip_id)
+        if entry is None or not isinstance(result, FrameServer):
+            if entry is not None:
+                entry.tile.show_error(_describe_failure(entry.path, result))
+            elif isinstance(result, FrameServer):
+                result.close()  # an incident closed while the file was opening
+            return
+        entry.server = result
+        index = result.index
+        starts = tuple(index.frame_start_ms(i) for i in range(index.frames))
+        track = self.timeline.track(clip_id)
+        self.timeline.update_track(
+            ClipTrack(clip_id, track.offset_ms, round(index.duration_ms), starts)
+        )
+        entry.player = self._make_player(entry, result)
+        self._install_players()
+        if self._home_ms is not None:
+            self.timeline.set_position(self._home_ms)
+        self._request(entry, self.timeline.position_ms)
+
+    def _make_player(self, entry: ClipEntry, server: FrameServer) -> Player:
+        index = server.index
+        if self.video_available and entry.path is not None:
+            try:
+                return VlcPlayer(
+                    entry.path,
+                    first_pts_ms=index.first_pts_ms,
+                    duration_ms=index.duration_ms,
+                    window_id=int(entry.tile.video.winId()),
+                )
+            except Exception as error:  # libVLC refused this file: frame playback for it
+                self.message.emit(f"{entry.path.name}: libVLC cannot play it ({error})")
+        return FramePlayer(server, duration_ms=index.duration_ms)
+
+    def _install_players(self) -> None:
+        was_playing = self.timeline.playing
+        if was_playing:
+            self.timeline.set_playing(False)
+        clips = []
+        for entry in self.entries.values():
+            if entry.player is None:
+                continue
+            track = self.timeline.track(entry.clip_id)
+            fps = entry.server.index.fps if entry.server is not None else 0.0
+            clips.append(
+                SyncedClip(
+                    entry.clip_id,
+                    entry.player,
+                    track.offset_ms,
+                    track.duration_ms,
+                    frame_ms=1000 / fps if fps > 0 else 1000 / 30,
+                )
+            )
+        self.controller.set_clips(clips)
+        self.controller.set_focus(self.timeline.focus)
+        if was_playing:
+            self.timeline.set_playing(True)
+
+    # -- frames -------------------------------------------------------------------------------------------
+    def _on_position(self, race_ms: int) -> None:
+        self._refresh_time()
+        if self.timeline.playing and not self._ticking:
+            self.controller.seek(race_ms)  # a jump while playing (keys, bookmark)
+        for entry in self.entries.values():
+            if entry.usable and entry.tile.face != ClipTile.VIDEO:
+                self._request(entry, race_ms)
+
+    def _request(self, entry: ClipEntry, race_ms: int) -> None:
+        content = self.timeline.track(entry.clip_id).content_ms(race_ms)
+        serial = self.fetcher.request(entry.clip_id, max(0, content))
+        entry.requested[serial] = race_ms
+
+    def _on_delivered(self, clip_id: str, serial: int, result: object) -> None:
+        entry = self.entries.get(clip_id)
+        if entry is None or serial < entry.shown_serial:
+            return  # a frame older than the one on screen: stale
+        race_ms = entry.requested.pop(serial, self.timeline.position_ms)
+        for old in [s for s in entry.requested if s < serial]:
+            del entry.requested[old]
+        if not isinstance(result, Frame):
+            entry.tile.status.setText(f"cannot decode here: {result}")
+            return
+        entry.shown_serial, entry.shown_race_ms = serial, race_ms
+        if self.timeline.playing and entry.tile.face == ClipTile.VIDEO:
+            return  # libVLC is on screen; this frame came too late to matter
+        track = self.timeline.track(clip_id)
+        note, dimmed = "", False
+        content = track.content_ms(race_ms)
+        if content < 0:
+            note, dimmed = f"starts at {format_race_time(track.offset_ms)}", True
+        elif track.duration_ms is not None and content >= track.duration_ms:
+            note, dimmed = f"ended at {format_race_time(track.end_ms)}", True
+        entry.tile.show_frame(result, race_ms, note, dimmed)
+        if self._snapshot_wanted:
+            self._try_snapshot()
+
+    def exact(self) -> bool:
+        """True when every readable tile shows the exact frame for the race position."""
+        here = self.timeline.position_ms
+        return all(
+            e.shown_race_ms == here and not e.requested and e.tile.face == ClipTile.FRAMES
+            for e in self.entries.values()
+            if e.usable
+        )
+
+    def _refresh_time(self) -> None:
+        self.time_label.setText(format_race_time(self.timeline.position_ms))
+
+    # -- transport -------------------------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        self.timeline.set_playing(not self.timeline.playing)
+
+    def play(self) -> None:
+        self.timeline.set_playing(True)
+
+    def pause(self) -> None:
+        self.timeline.set_playing(False)
+
+    def shuttle_back(self) -> None:
+        self.timeline.shuttle(-1)
+
+    def shuttle_forward(self) -> None:
+        self.timeline.shuttle(+1)
+
+    def _on_playing(self, playing: bool) -> None:
+        self.actions_by_name["toggle_play"].setText("Pause" if playing else "Play")
+        if playing:
+            start, end = self.timeline.span()
+            here = self.timeline.position_ms
+            if self.timeline.rate > 0 and here >= end:
+                self.timeline.set_position(start)  # play again from the start
+            self.controller.play(self.timeline.position_ms, self.timeline.rate)
+            for entry in self.entries.values():
+                entry.video_since = None
+            self._timer.start()
+            return
+        self._timer.stop()
+        race = self.controller.pause() if self.controller.playing else self.timeline.position_ms
+        self._ticking = True
+        self.timeline.set_position(race)
+        self._ticking = False
+        for entry in self.entries.values():
+            entry.video_since = None
+            if entry.usable:
+                self._request(entry, self.timeline.position_ms)  # the exact frame, then swap
+
+    def _on_rate(self, rate: float) -> None:
+        self.rate_box.setCurrentIndex(
+            min(range(len(RATE_STEPS)), key=lambda i: abs(RATE_STEPS[i] - abs(rate)))
+        )
+        if self.controller.playing:
+            self.controller.set_rate(rate)
+
+    def slower(self) -> None:
+        self.timeline.set_rate(next_rate(self.timeline.rate, -1))
+
+    def faster(self) -> None:
+        self.timeline.set_rate(next_rate(self.timeline.rate, +1))
+
+    def _tick(self) -> None:
+        position = self.controller.tick()
+        loop = self.timeline.loop
+        start, end = self.timeline.span()
+        forwards = self.timeline.rate > 0
+        if loop is not None and forwards and position >= loop.end_ms:
+            position = loop.start_ms
+            self.controller.seek(position)
+        elif loop is not None and not forwards and position <= loop.start_ms:
+            position = loop.end_ms
+            self.controller.seek(position)
+        elif (forwards and position >= end) or (not forwards and position <= start):
+            self.controller.seek(min(max(position, start), end))
+            self.timeline.set_playing(False)
+            return
+        self._update_faces()
+        self._ticking = True
+        self.timeline.set_position(position)
+        self._ticking = False
+
+    def _update_faces(self) -> None:
+        now = time.monotonic()
+        running = self.controller.started and self.timeline.rate > 0
+        for entry in self.entries.values():
+            if entry.player is None or not entry.player.draws_video:
+                continue
+            live = running and self.controller.phase(entry.clip_id) == Phase.RUNNING
+            if not live:
+                entry.video_since = None
+                if entry.tile.face == ClipTile.VIDEO:
+                    entry.tile.set_face(ClipTile.FRAMES)
+                continue
+            if entry.video_since is None:
+                entry.video_since = now
+            elif now - entry.video_since >= VIDEO_TRUST_S:
+                entry.tile.set_face(ClipTile.VIDEO)
+
+    def _on_scrub_started(self) -> None:
+        if self.timeline.playing:
+            self.timeline.set_playing(False)
+
+    # -- moving ------------------------------------------------------------------------------------------
+    def _paused_then(self) -> None:
+        if self.timeline.playing:
+            self.timeline.set_playing(False)
+
+    def step_back(self) -> None:
+        self._paused_then()
+        self.timeline.step_frames(-1)
+
+    def step_forward(self) -> None:
+        self._paused_then()
+        self.timeline.step_frames(+1)
+
+    def back_1s(self) -> None:
+        self.timeline.jump(-1_000)
+
+    def forward_1s(self) -> None:
+        self.timeline.jump(1_000)
+
+    def back_10s(self) -> None:
+        self.timeline.jump(-10_000)
+
+    def forward_10s(self) -> None:
+        self.timeline.jump(10_000)
+
+    def jump_to(self, race_ms: int) -> None:
+        """Move every clip to `race_ms` (bookmark click)."""
+        self.timeline.set_position(race_ms)
+
+    def toggle_full_screen(self) -> None:
+        window = self.window()
+        if window.isFullScreen():
+            window.showNormal()
+        else:
+            window.showFullScreen()
+
+    # -- alignment -------------------------------------------------------------------------------------
+    def sync_here(self) -> None:
+        """Each clip's shown frame is the same moment: offsets so that frame starts at the
+        current race time; stored through the services."""
+        self._paused_then()
+        here = self.timeline.position_ms
+        positions: dict[str, int] = {}
+        skipped: list[str] = []
+        for entry in self.entries.values():
+            track = self.timeline.track(entry.clip_id)
+            index = track.frame_index(here)
+            if not entry.usable or not track.covers(here) or index < 0:
+                skipped.append(entry.tile.title.text())
+                continue
+            positions[entry.clip_id] = track.frame_pts_ms[index]
+        offsets = self.timeline.sync_here(positions)
+        for clip_id, offset in offsets.items():
+            self.services.save_offset(clip_id, offset)
+        text = f"Synced {len(offsets)} clip(s) at {format_race_time(here)}"
+        if skipped:
+            text += "; not at this time: " + ", ".join(skipped)
+        self.message.emit(text)
+
+    def _nudge(self, frames: int) -> None:
+        self._paused_then()
+        moved = self.timeline.nudge_focused(frames)
+        if moved is not None:
+            self.services.save_offset(moved.clip_id, moved.offset_ms)
+
+    def _nudge_ms(self, delta_ms: int) -> None:
+        self._paused_then()
+        focus = self.timeline.focus
+        if focus is None:
+            return
+        track = self.timeline.track(focus)
+        offset = track.offset_ms - delta_ms
+        self.timeline.set_offsets({focus: offset})
+        self.services.save_offset(focus, offset)
+
+    def nudge_back(self) -> None:
+        self._nudge(-1)
+
+    def nudge_forward(self) -> None:
+        self._nudge(+1)
+
+    def nudge_back_1s(self) -> None:
+        self._nudge_ms(-1_000)
+
+    def nudge_forward_1s(self) -> None:
+        self._nudge_ms(1_000)
+
+    def _on_offset(self, track: ClipTrack) -> None:
+        entry = self.entries.get(track.clip_id)
+        if entry is None:
+            return
+        if track.clip_id in self.controller.clip_ids():
+            self.controller.set_offset(track.clip_id, track.offset_ms)
+        if entry.usable and entry.tile.face != ClipTile.VIDEO:
+            self._request(entry, self.timeline.position_ms)
+
+    # -- loop and bookmarks ------------------------------------------------------------------------------
+    def loop_in(self) -> None:
+        self.timeline.set_loop_in()
+
+    def loop_out(self) -> None:
+        self.timeline.set_loop_out()
+
+    def clear_loop(self) -> None:
+        self.timeline.clear_loop()
+
+    def add_bookmark(self) -> None:
+        if self.incident_id is None:
+            return
+        here = self.timeline.position_ms
+        colour = BOOKMARK_COLOURS[len(self.timeline.bookmarks) % len(BOOKMARK_COLOURS)]
+        label = f"Bookmark {len(self.timeline.bookmarks) + 1}"
+        bookmark_id = self.services.add_bookmark(self.incident_id, here, label, colour)
+        self.timeline.add_bookmark(Bookmark(bookmark_id, here, label, colour))
+
+    def remove_bookmark(self, bookmark_id: str) -> None:
+        self.services.remove_bookmark(bookmark_id)
+        self.timeline.remove_bookmark(bookmark_id)
+
+    # -- snapshot ------------------------------------------------------------------------------------------
+    def snapshot(self) -> None:
+        """Every tile's exact frame at this moment, as one PNG handed to the services (once
+        every tile has its exact frame; pauses playback first)."""
+        if self.incident_id is None:
+            return
+        self._paused_then()
+        self._snapshot_wanted = True
+        self._try_snapshot()
+
+    def _try_snapshot(self) -> None:
+        if not self.exact() or self.incident_id is None:
+            return
+        self._snapshot_wanted = False
+        here = self.timeline.position_ms
+        parts = []
+        for entry in self.entries.values():
+            frame = entry.tile.displayed
+            caption = (
+                f"frame {frame.index} · pts {frame.pts_ms:.3f} ms · race {format_race_time(here)}"
+                if frame is not None and entry.usable
+                else entry.tile.error or "no picture"
+            )
+            image = entry.tile.displayed_image if entry.usable else None
+            parts.append(SnapshotPart(entry.tile.title.text(), image, caption))
+        heading = f"Incident {self.incident_id} · race time {format_race_time(here)}"
+        png = png_bytes(compose(parts, heading))
+        try:
+            path, digest = self.services.save_snapshot(self.incident_id, here, png)
+        except OSError as error:
+            self.message.emit(f"Snapshot not saved: {error}")
+            return
+        self.snapshot_saved.emit(str(path), digest)
+        self.message.emit(f"Snapshot saved: {path} (SHA-256 {digest[:12]}…)")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus()
+        super().mousePressEvent(event)
+
+
+def _initial_offset(ref: FootageRef, incident_ms: int | None) -> int:
+    """A clip never aligned (offset 0) whose report gave a timestamp starts aligned on the
+    incident's reported time: the report's moment in the clip is that race time."""
+    if ref.offset_ms == 0 and ref.start_ms is not None and incident_ms is not None:
+        return incident_ms - ref.start_ms
+    return ref.offset_ms
+
+
+def _file_problem(ref: FootageRef, path: Path | None) -> str | None:
+    """Why this footage cannot be opened at all, in words naming the file; None if it can."""
+    if path is None:
+        return f"{ref.location}\nNo local file for this footage (a link that was not downloaded)."
+    if not path.exists():
+        return f"{path}\nFile not found: it was moved, renamed or is on a drive not connected."
+    if path.is_dir():
+        return f"{path}\nThis is a folder, not a video file."
+    return None
+
+
+def _describe_failure(path: Path | None, result: object) -> str:
+    if isinstance(result, MediaError):
+        return f"{result.path or path}\n{result.problem}"
+    return f"{path}\nCannot be opened: {result}"
