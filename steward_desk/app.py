@@ -92,15 +92,17 @@ def _install(module_name: str, desk: Desk) -> None:
 
 
 def _review_factory(store: Store, paths: Paths, runner: TaskRunner, window: MainWindow):  # type: ignore[no-untyped-def]
-    try:
-        from steward_desk.ui.review.workspace import ReviewWorkspace
-        from steward_desk.ui.review_services import StoreReviewServices
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("steward_desk.ui.review.workspace") is None:
         return None
-    services = StoreReviewServices(store, paths)
 
     def make(incident_id: str) -> QWidget:
-        workspace = ReviewWorkspace(services, window)
+        # Imported on the first review: PyAV and the frame server are not needed to start.
+        from steward_desk.ui.review.workspace import ReviewWorkspace
+        from steward_desk.ui.review_services import StoreReviewServices
+
+        workspace = ReviewWorkspace(StoreReviewServices(store, paths), window)
         workspace.open_incident(incident_id)
         return workspace
 

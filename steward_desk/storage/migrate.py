@@ -11,30 +11,60 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SCRIPT_LOCATION = "steward_desk.storage:migrations"
 
 
+def shipped_head() -> str:
+    """The newest revision this build ships, from the migration files' numbered names.
+
+    Opening a database that is already at it needs no Alembic import at all (a good part of a
+    cold start); a test keeps this equal to Alembic's own head.
+    """
+    from importlib.resources import files
+
+    names = [p.name for p in files("steward_desk.storage.migrations.versions").iterdir()]
+    return max(n.split("_", 1)[0] for n in names if n[:4].isdigit() and n.endswith(".py"))
+
+
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database, read with plain SQL (no Alembic import)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except (OperationalError, ProgrammingError):
+        return None
+    return rows[0][0] if len(rows) == 1 else None
 
 
 def backup_sqlite(db_path: Path, backups_dir: Path, revision: str | None) -> Path:
@@ -63,6 +93,10 @@ def upgrade(
     on_backup: Callable[[Path], None] | None = None,
 ) -> str | None:
     """Migrate to `target`. Returns the backup path's name when one was taken."""
+    if target == "head" and _stored_revision(engine) == shipped_head():
+        return None
+    from alembic import command
+
     current = current_revision(engine)
     wanted = head_revision() if target == "head" else target
     if current == wanted:

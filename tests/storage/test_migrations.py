@@ -119,3 +119,7 @@ def test_a_fresh_database_is_created_without_a_backup(tmp_path: Path) -> None:
     assert not paths.backups_dir.exists() or not list(paths.backups_dir.iterdir())
     mode = sqlite3.connect(paths.db_path).execute("PRAGMA journal_mode").fetchone()
     assert mode == ("wal",)
+
+
+def test_the_fast_path_head_is_the_newest_migration() -> None:
+    assert migrate.shipped_head() == migrate.head_revision()
