@@ -90,7 +90,8 @@ class ReviewWorkspace(QWidget):
         self.layout_mode = 2
         self._ticking = False
         self._snapshot_wanted = False
-        self._home_ms: int | None = None
+        self._home_ms: int | None = None  # where to park while clips open, until a user move
+        self._opening = False
         self.fetcher = self._new_fetcher()
         video_ok, reason = video_playback_status()
         if use_libvlc is False:
@@ -168,7 +169,7 @@ class ReviewWorkspace(QWidget):
         a = self.actions_by_name
         for name in ("toggle_play", "step_back", "step_forward"):
             bar.addAction(a[name])
-        a["toggle_play"].setText("Play")
+        a["toggle_play"].setIconText("Play")
         self.rate_box = QComboBox()
         self.rate_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for rate in RATE_STEPS:
@@ -224,7 +225,9 @@ class ReviewWorkspace(QWidget):
         incident_ms = services.incident_time(incident_id)
         tracks: list[ClipTrack] = []
         for ref in footage:
-            tile = ClipTile(ref.id, tile_title(ref, involved), native_video=self.video_available)
+            tile = ClipTile(
+                ref.id, tile_title(ref, involved), self.grid_host, native_video=self.video_available
+            )
             tile.clicked.connect(self._on_tile_clicked)
             path = services.resolve_path(ref)
             entry = ClipEntry(ref, tile, path)
@@ -236,11 +239,13 @@ class ReviewWorkspace(QWidget):
             else:
                 assert path is not None
                 self.fetcher.open(ref.id, path)
+        self._opening = True
         self.timeline.set_tracks(tracks)
         self.timeline.set_marks(incident_ms, services.lap_marks(incident_id))
         self.timeline.set_bookmarks(services.bookmarks(incident_id))
         self._home_ms = incident_ms if incident_ms is not None else self.timeline.span()[0]
         self.timeline.set_position(self._home_ms)
+        self._opening = False
         self.set_layout(1 if len(footage) <= 1 else 2 if len(footage) == 2 else 4)
         self._refresh_time()
         self.setFocus()
@@ -346,13 +351,15 @@ class ReviewWorkspace(QWidget):
         index = result.index
         starts = tuple(index.frame_start_ms(i) for i in range(index.frames))
         track = self.timeline.track(clip_id)
+        self._opening = True
         self.timeline.update_track(
             ClipTrack(clip_id, track.offset_ms, round(index.duration_ms), starts)
         )
-        entry.player = self._make_player(entry, result)
-        self._install_players()
         if self._home_ms is not None:
             self.timeline.set_position(self._home_ms)
+        self._opening = False
+        entry.player = self._make_player(entry, result)
+        self._install_players()
         self._request(entry, self.timeline.position_ms)
 
     def _make_player(self, entry: ClipEntry, server: FrameServer) -> Player:
@@ -396,6 +403,8 @@ class ReviewWorkspace(QWidget):
     # -- frames -------------------------------------------------------------------------------------------
     def _on_position(self, race_ms: int) -> None:
         self._refresh_time()
+        if not self._opening:
+            self._home_ms = None  # the steward moved: opening clips no longer re-park
         if self.timeline.playing and not self._ticking:
             self.controller.seek(race_ms)  # a jump while playing (keys, bookmark)
         for entry in self.entries.values():
@@ -460,7 +469,7 @@ class ReviewWorkspace(QWidget):
         self.timeline.shuttle(+1)
 
     def _on_playing(self, playing: bool) -> None:
-        self.actions_by_name["toggle_play"].setText("Pause" if playing else "Play")
+        self.actions_by_name["toggle_play"].setIconText("Pause" if playing else "Play")
         if playing:
             start, end = self.timeline.span()
             here = self.timeline.position_ms
