@@ -101,10 +101,14 @@ def _review_factory(store: Store, paths: Paths, runner: TaskRunner, window: Main
         # Imported on the first review: PyAV and the frame server are not needed to start.
         from steward_desk.ui.review.workspace import ReviewWorkspace
         from steward_desk.ui.review_services import StoreReviewServices
+        from steward_desk.ui.review_tab import ReviewTab
 
         workspace = ReviewWorkspace(StoreReviewServices(store, paths), window)
+        workspace.message.connect(lambda text: window.statusBar().showMessage(text, 4000))
         workspace.open_incident(incident_id)
-        return workspace
+        verdicts = getattr(window, "verdicts", None)  # the verdict capability, when installed
+        verdict = verdicts.make_panel(incident_id) if verdicts is not None else None
+        return ReviewTab(workspace, verdict, window.settings, window)
 
     return make
 

@@ -100,7 +100,7 @@ def file_demo_reports(
                     start_ms=round(at_s * 1000),
                     offset_ms=offset,
                     owner_player_id=owner.player_id,
-                    label=f"Onboard #{owner.race_number} {owner.first_name} {owner.last_name}",
+                    label="Onboard",
                     probe_json=_probe_json(path),
                 )
             )

@@ -110,6 +110,9 @@ class DetailPane(QWidget):
             )
 
         parts.append(f"<h3>Footage ({len(detail.footage)})</h3>")
+        names = {
+            d.player_id: f"#{d.car_number} {d.name}" if d.car_number else d.name for d in s.involved
+        }
         if not detail.footage:
             parts.append("<p class='warn'>No footage attached.</p>")
         for clip in detail.footage:
@@ -127,8 +130,10 @@ class DetailPane(QWidget):
             facts.append(f"starts at race time {format_race_time(clip.offset_ms)}")
             if clip.sha256:
                 facts.append(f"SHA-256 {clip.sha256[:12]}…")
+            owner = names.get(clip.owner_player_id or "", "")
+            title = f"{clip.label or clip.source}" + (f" · {owner}" if owner else "")
             parts.append(
-                f"<p><b>{_e(clip.label or clip.source)}</b><br>{where_html}<br>"
+                f"<p><b>{_e(title)}</b><br>{where_html}<br>"
                 f"<span class='muted'>{_e(' · '.join(facts))}</span></p>"
             )
         if detail.audit:

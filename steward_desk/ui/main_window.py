@@ -205,6 +205,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._close_tab)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._details_hidden_for_review = False
         self.tabs.addTab(queue_page, "Queue")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
@@ -415,6 +417,19 @@ class MainWindow(QMainWindow):
         number = self.store.incidents.detail(incident_id).summary.number
         index = self.tabs.addTab(widget, f"Review · case {number}")
         self.tabs.setCurrentIndex(index)
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The case details duplicate what a review tab shows: give its room to the footage,
+        and bring the pane back on the queue if it was open there."""
+        if not hasattr(self, "details_dock"):
+            return
+        if index == 0:
+            if self._details_hidden_for_review:
+                self._details_hidden_for_review = False
+                self.details_dock.show()
+        elif self.details_dock.isVisible():
+            self._details_hidden_for_review = True
+            self.details_dock.hide()
 
     def _close_tab(self, index: int) -> None:
         if index == 0:
