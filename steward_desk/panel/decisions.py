@@ -1,0 +1,453 @@
+"""The head steward's decision: recorded, applied, signed, and co-signed by the panel.
+
+A decision is stored as the shared contract says: `Decision.body_json` holds the verdict
+shape plus "incident_id", `dissent_json` the dissenting stewards' {steward, outcome, penalty,
+reasoning}, one `PenaltyRow` per driver at fault, and `LedgerEntry` rows for licence points,
+strikes, bans and championship-point deductions (points and strikes expire by the rulebook).
+The decision document (cty `application/vnd.steward-desk.decision+json`) is signed by the
+head steward; panel members co-sign the very same payload bytes (JWS general form), and a
+threshold counts distinct public keys, never kids or signature entries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from steward_desk.core.model import IncidentStatus, PenaltyType, StewardRole
+from steward_desk.core.rulebook import Rulebook, penalty_to_json
+from steward_desk.core.verdict import SANCTIONS, StewardRef, Verdict, VerdictError
+from steward_desk.core.workflow import CaseAction, WorkflowError, transition
+from steward_desk.panel import documents
+from steward_desk.panel.errors import BAD_CONTENT, NOT_DECIDABLE, UNKNOWN_INCIDENT, DecisionError
+from steward_desk.panel.merge import IncidentPanel, incident_panel
+from steward_desk.signing.canonical import loads_strict
+from steward_desk.signing.envelope import parse_envelope
+from steward_desk.signing.errors import SigningError
+from steward_desk.signing.jws import add_signature, document_bytes
+from steward_desk.signing.keys import SigningKey
+from steward_desk.signing.keyset import KeySet
+from steward_desk.signing.validity import timestamp
+from steward_desk.signing.verify import Signer, verify
+from steward_desk.storage import audit
+from steward_desk.storage import panel as rows
+from steward_desk.storage.store import Store
+from steward_desk.storage.tables import Decision, Incident
+
+DECISION_CTY = "application/vnd.steward-desk.decision+json"
+KIND = "decision"
+FORMAT = 1
+# Penalties that go on a driver's record, and the ledger kind they are kept under.
+_LEDGER_KINDS = {
+    PenaltyType.LICENCE_POINTS: "licence_points",
+    PenaltyType.STRIKE: "strike",
+    PenaltyType.QUALIFYING_BAN: "qualifying_ban",
+    PenaltyType.RACE_BAN: "race_ban",
+    PenaltyType.POINTS_DEDUCTION: "points_deduction",
+}
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """A recorded decision, as `decide` reports it."""
+
+    decision_id: str
+    incident_id: str
+    number: int
+    body: dict[str, Any]
+    dissent: list[dict[str, Any]]
+    supersedes: str | None
+    document: bytes
+    penalties: int
+    ledger_entries: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "decision_id": self.decision_id,
+            "incident_id": self.incident_id,
+            "number": self.number,
+            "decision": self.body,
+            "dissent": self.dissent,
+            "supersedes": self.supersedes,
+            "penalties": self.penalties,
+            "ledger_entries": self.ledger_entries,
+        }
+
+
+def decide(
+    store: Store,
+    incident_ref: str,
+    rulebook: Rulebook,
+    key: SigningKey,
+    head_name: str,
+    *,
+    accept_majority: bool = False,
+    doc: Mapping[str, Any] | None = None,
+    correction_reason: str = "",
+    now: datetime | None = None,
+) -> DecisionRecord:
+    """Record the head steward's decision on an incident (the majority's, or `doc`'s).
+
+    Refuses (DecisionError, nothing written) without a quorum or a majority when asked to
+    accept it, for a decision form that breaks the rulebook, for drivers at fault who are not
+    involved, and for a decided case unless `correction_reason` says why it is corrected.
+    """
+    if accept_majority == (doc is not None):
+        raise ValueError("give exactly one of accept_majority or doc")
+    now = now or datetime.now(UTC)
+    try:
+        incident_id = store.incidents.resolve(incident_ref)
+    except LookupError as error:
+        raise DecisionError(UNKNOWN_INCIDENT, str(error)) from None
+    with store.transaction() as session:
+        panel = incident_panel(session, incident_id, rulebook)
+        context = rows.case_context(session, incident_id)
+        assert panel is not None and context is not None
+        head = StewardRef(key.kid, head_name)
+        if accept_majority:
+            verdict = _majority(panel, head, now)
+        else:
+            assert doc is not None
+            verdict = _from_form(doc, incident_id, head, rulebook, context.event.kind, now)
+        involved = {d.player_id for d in context.involved}
+        strangers = [p for p in verdict.at_fault if p not in involved]
+        if strangers:
+            raise DecisionError(
+                BAD_CONTENT,
+                f"at_fault names {', '.join(strangers)}, who is not involved in case "
+                f"{panel.number} (involved: {', '.join(sorted(involved))})",
+            )
+        current = rows.current_decision(session, incident_id)
+        _move_to_decided(session, store, context.incident, current, correction_reason)
+        body = decision_body(verdict, incident_id)
+        dissent = dissent_of(panel, verdict)
+        decision = Decision(
+            incident_id=incident_id,
+            decided_by=f"{head_name} (kid {key.kid})",
+            body_json=json.dumps(body, ensure_ascii=False, sort_keys=True),
+            dissent_json=json.dumps(dissent, ensure_ascii=False, sort_keys=True),
+            decided_at=now,
+            supersedes=current.id if current is not None else None,
+        )
+        penalties, ledger = _applied(verdict, rulebook, now)
+        rows.add_decision(
+            session, decision, penalties, ledger, context.event.id, context.incident.session_id
+        )
+        payload = _document_payload(decision, body, dissent, panel, head)
+        signed = documents.sign_next(
+            session, KIND, DECISION_CTY, payload, key, source=f"decision {decision.id}",
+            items=1, now=now,
+        )  # fmt: skip
+        decision.signed_document = signed.data.decode("utf-8")
+        audit.record(
+            session, store.actor, "decision.recorded", "incident", incident_id,
+            decision=decision.id, supersedes=decision.supersedes, outcome=body["outcome"],
+            penalty=body["penalty"], dissent=len(dissent), by=key.kid,
+            majority=accept_majority, correction=correction_reason or None,
+        )  # fmt: skip
+        return DecisionRecord(
+            decision.id, incident_id, panel.number, body, dissent, decision.supersedes,
+            signed.data, len(penalties), len(ledger),
+        )  # fmt: skip
+
+
+def _majority(panel: IncidentPanel, head: StewardRef, now: datetime) -> Verdict:
+    result = panel.result
+    if not result.quorum_reached:
+        raise DecisionError(
+            NOT_DECIDABLE,
+            f"case {panel.number}: {panel.quorum_text}; there is no majority to accept yet "
+            "(decide with --json FILE to rule without the panel)",
+        )
+    ruling = result.ruling
+    if ruling is None:
+        raise DecisionError(
+            NOT_DECIDABLE,
+            f"case {panel.number}: the panel has no majority ({'; '.join(panel.disagreements())});"
+            " decide with --json FILE",
+        )
+    if ruling.category is None:
+        raise DecisionError(
+            NOT_DECIDABLE,
+            f"case {panel.number}: the majority agrees on the ruling but not on the category "
+            f"({panel.disagreement('category')}); decide with --json FILE naming the category",
+        )
+    supporters = [v for k, v in result.counted if k in ruling.supporters]
+    first = next(v for v in supporters if v.category == ruling.category)
+    return Verdict(
+        id=_uuid(),
+        incident_id=panel.incident_id,
+        steward=head,
+        category=ruling.category,
+        outcome=ruling.outcome,
+        at_fault=ruling.at_fault,
+        penalty=ruling.penalty,
+        checklist=dict(first.checklist),
+        factors=ruling.factors,
+        rule_refs=ruling.rule_refs,
+        reasoning=ruling.reasons[0] if ruling.reasons else first.reasoning,
+        created_at=now,
+        submitted=True,
+    )
+
+
+def _from_form(
+    doc: Mapping[str, Any],
+    incident_id: str,
+    head: StewardRef,
+    rulebook: Rulebook,
+    kind: str,
+    now: datetime,
+) -> Verdict:
+    from steward_desk.core.model import EventKind
+
+    form = {k: v for k, v in doc.items() if k not in ("steward", "submitted", "id")}
+    try:
+        return Verdict.from_json(
+            {**form, "submitted": True}, rulebook, incident_id=incident_id, steward=head,
+            kind=EventKind(kind), now=now,
+        )  # fmt: skip
+    except VerdictError as error:
+        raise DecisionError(
+            BAD_CONTENT, "the decision form is not valid: " + "; ".join(map(str, error.problems))
+        ) from None
+
+
+def _move_to_decided(
+    session: Session,
+    store: Store,
+    incident: Incident,
+    current: Decision | None,
+    correction_reason: str,
+) -> None:
+    status = IncidentStatus(incident.status)
+    moves: list[tuple[CaseAction, str]] = []
+    if status in (IncidentStatus.DECIDED, IncidentStatus.PUBLISHED) or current is not None:
+        if not correction_reason.strip():
+            raise DecisionError(
+                NOT_DECIDABLE,
+                f"case {incident.number} is already decided (decision {current.id if current else '?'}); "
+                "a new decision corrects it: give the reason for the correction",
+            )
+        if status in (IncidentStatus.DECIDED, IncidentStatus.PUBLISHED):
+            moves.append((CaseAction.REOPEN, correction_reason))
+    elif status is IncidentStatus.NEW:
+        moves.append((CaseAction.START_REVIEW, ""))
+    moves.append((CaseAction.DECIDE, ""))
+    for action, reason in moves:
+        try:
+            after = transition(status, action, reason)
+        except WorkflowError as error:
+            raise DecisionError(NOT_DECIDABLE, f"case {incident.number}: {error}") from None
+        audit.record(
+            session, store.actor, "incident.status", "incident", incident.id,
+            before=status.value, after=after.value, move=action.value, reason=reason,
+        )  # fmt: skip
+        status = after
+    incident.status = status.value
+    incident.status_reason = correction_reason.strip()
+    session.add(incident)
+
+
+def decision_body(verdict: Verdict, incident_id: str) -> dict[str, Any]:
+    """The contract's decision shape: the verdict form's fields plus "incident_id"."""
+    return {
+        "incident_id": incident_id,
+        "category": verdict.category,
+        "outcome": verdict.outcome.value,
+        "at_fault": list(verdict.at_fault),
+        "penalty": penalty_to_json(verdict.penalty),
+        "checklist": dict(verdict.checklist),
+        "factors": list(verdict.factors),
+        "rule_refs": list(verdict.rule_refs),
+        "reasoning": verdict.reasoning,
+        "private_notes": verdict.private_notes,
+    }
+
+
+def dissent_of(panel: IncidentPanel, decision: Verdict) -> list[dict[str, Any]]:
+    """The counted stewards whose ruling differs from the decision, with their reasons."""
+
+    def position(v: Verdict) -> tuple[object, ...]:
+        blamed = frozenset(v.at_fault) if v.outcome in SANCTIONS else frozenset()
+        return v.outcome, v.penalty, blamed
+
+    wanted = position(decision)
+    return [
+        {
+            "steward": column.name,
+            "outcome": column.verdict.outcome.value,
+            "penalty": penalty_to_json(column.verdict.penalty),
+            "reasoning": column.verdict.reasoning,
+        }
+        for column in panel.columns
+        if position(column.verdict) != wanted
+    ]
+
+
+def _applied(
+    verdict: Verdict, rulebook: Rulebook, now: datetime
+) -> tuple[list[tuple[str, str, int]], list[rows.LedgerLine]]:
+    penalty = verdict.penalty
+    if penalty is None or verdict.outcome not in SANCTIONS:
+        return [], []
+    penalties = [(player, penalty.type.value, penalty.value) for player in verdict.at_fault]
+    kind = _LEDGER_KINDS.get(penalty.type)
+    if kind is None:
+        return penalties, []
+    days = {
+        PenaltyType.LICENCE_POINTS: rulebook.licence.points_expire_after_days,
+        PenaltyType.STRIKE: rulebook.strikes.within_days,
+    }.get(penalty.type)
+    expires = now + timedelta(days=days) if days else None
+    ledger = [rows.LedgerLine(p, kind, penalty.value, expires) for p in verdict.at_fault]
+    return penalties, ledger
+
+
+def _document_payload(
+    decision: Decision,
+    body: Mapping[str, Any],
+    dissent: Sequence[Mapping[str, Any]],
+    panel: IncidentPanel,
+    head: StewardRef,
+) -> dict[str, Any]:
+    """What the signed decision says: public fields only (private notes stay on the desk)."""
+    public = {k: v for k, v in body.items() if k != "private_notes"}
+    return {
+        "format": FORMAT,
+        "decision": {
+            **public,
+            "id": decision.id,
+            "case_number": panel.number,
+            "event": panel.event,
+            "decided_at": timestamp(decision.decided_at),
+            "decided_by": {"kid": head.id, "name": head.name},
+            "supersedes": decision.supersedes,
+            "dissent": list(dissent),
+            "panel": [
+                {
+                    "steward": c.name,
+                    "kid": c.key,
+                    "verdict_id": c.verdict.id,
+                    "version": c.verdict.version,
+                }
+                for c in panel.columns
+            ],
+        },
+    }
+
+
+def _uuid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+# --- co-signing -------------------------------------------------------------------------------
+
+
+def cosign(
+    data: bytes, key: SigningKey, keyset: KeySet | None, *, source: str = "<decision>"
+) -> bytes:
+    """A panel member's co-signature on a decision document the head steward signed."""
+    if keyset is None:
+        raise DecisionError("no_key_set", "this desk holds no league key-set to check the decision")
+    try:
+        verified = verify(data, keyset, DECISION_CTY, source=source)
+        verified.require_role(StewardRole.HEAD, StewardRole.ADMIN)
+        if keyset.find(key.kid) is None:
+            raise DecisionError(
+                "unknown_kid",
+                f"this desk's key (kid {key.kid}) is not in the league key-set",
+                source=source,
+            )
+        return document_bytes(add_signature(loads_strict(data), key))
+    except SigningError as error:
+        raise DecisionError.from_signing(error, source) from None
+
+
+@dataclass(frozen=True)
+class Cosigned:
+    decision_id: str
+    signers: tuple[Signer, ...]
+    added: int
+
+    def describe(self) -> str:
+        names = ", ".join(s.describe() for s in self.signers)
+        return f"decision {self.decision_id}: {len(self.signers)} distinct key(s) signed ({names}); {self.added} new"
+
+
+def collect_cosignatures(
+    store: Store, files: Sequence[tuple[str, bytes]], keyset: KeySet | None
+) -> list[Cosigned]:
+    """Merge panel members' co-signatures into the stored decision documents (one transaction).
+
+    Each file must verify against the key-set and carry exactly the payload bytes of a decision
+    this desk recorded; its signatures join the stored document's (general form).
+    """
+    if keyset is None:
+        raise DecisionError("no_key_set", "this desk holds no league key-set")
+    out: list[Cosigned] = []
+    with store.transaction() as session:
+        for source, data in files:
+            try:
+                envelope = parse_envelope(data, source=source)
+                verified = verify(data, keyset, DECISION_CTY, source=source)
+            except SigningError as error:
+                raise DecisionError.from_signing(error, source) from None
+            inner = verified.payload.get("decision") if isinstance(verified.payload, dict) else None
+            decision_id = str(inner.get("id", "")) if isinstance(inner, dict) else ""
+            decision = session.get(Decision, decision_id)
+            if decision is None or not decision.signed_document:
+                raise DecisionError(
+                    UNKNOWN_INCIDENT,
+                    f"no decision {decision_id!r} was recorded on this desk",
+                    source=source,
+                )
+            stored_bytes = decision.signed_document.encode("utf-8")
+            stored = parse_envelope(stored_bytes)
+            if stored.payload_b64 != envelope.payload_b64:
+                raise DecisionError(
+                    BAD_CONTENT,
+                    "the co-signed document does not carry the exact decision recorded here (its "
+                    "payload differs)",
+                    source=source,
+                )
+            entries = _entries(loads_strict(stored_bytes))
+            kids = {e.kid for e in stored.signatures}
+            raw_new = _entries(loads_strict(data))
+            added = 0
+            for parsed, raw in zip(envelope.signatures, raw_new, strict=True):
+                if parsed.kid not in kids:
+                    entries.append(raw)
+                    kids.add(parsed.kid)
+                    added += 1
+            merged = document_bytes({"payload": stored.payload_b64, "signatures": entries})
+            try:
+                checked = verify(merged, keyset, DECISION_CTY, source=source)
+            except SigningError as error:
+                raise DecisionError.from_signing(error, source) from None
+            decision.signed_document = merged.decode("utf-8")
+            session.add(decision)
+            audit.record(
+                session, store.actor, "decision.cosigned", "incident", decision.incident_id,
+                decision=decision.id, signers=[s.kid for s in checked.signers], added=added,
+            )  # fmt: skip
+            out.append(Cosigned(decision.id, checked.signers, added))
+    return out
+
+
+def _entries(doc: Any) -> list[dict[str, Any]]:
+    if "signatures" in doc:
+        return [dict(e) for e in doc["signatures"]]
+    return [{"protected": doc["protected"], "signature": doc["signature"]}]
+
+
+def decision_signers(data: bytes, keyset: KeySet, threshold: int = 1) -> tuple[Signer, ...]:
+    """The distinct keys that signed a decision document; SigningError below `threshold`."""
+    return verify(data, keyset, DECISION_CTY, threshold=threshold).signers
