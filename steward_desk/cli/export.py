@@ -114,7 +114,8 @@ def export_ledger(args: argparse.Namespace, ctx: Context) -> int:
     export = _run(lambda: league_ledger(ctx.store(), _rulebook(), args.as_of))
     data = ledger_csv(export) if args.format == "csv" else ledger_json(export)
     _run(lambda: write_atomic(args.out, data))
-    say(f"Wrote {args.out}: {len(export.ledger.drivers)} drivers")
+    count = len(export.ledger.drivers)
+    say(f"Wrote {args.out}: {count} driver{'s' if count != 1 else ''}")
     return 0
 
 

@@ -17,7 +17,7 @@ import os
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -50,9 +50,13 @@ td.cell { font-size: 8.5pt; }
 
 
 def decision_html(
-    record: DecisionRecord, rulebook: Rulebook, corrected_by: int | None = None
+    record: DecisionRecord, rulebook: Rulebook, numbers: Mapping[str, int] | None = None
 ) -> str:
-    """The body of one decision document (FIA layout: fact, infringement, decision, reason)."""
+    """The body of one decision document (FIA layout: fact, infringement, decision, reason).
+
+    `numbers` maps decision ids to document numbers, to name corrections by document.
+    """
+    known = numbers or {}
     rows = [
         ("No / Driver", _drivers_cell(record)),
         ("Competitor", _teams(record)),
@@ -69,12 +73,13 @@ def decision_html(
     )
     notes = []
     if record.supersedes:
-        notes.append(
-            "This decision corrects and replaces the earlier decision "
-            f"{html.escape(record.supersedes)} on the same case."
-        )
-    if corrected_by is not None:
-        notes.append(f"This decision was later corrected by document {corrected_by}.")
+        earlier = known.get(record.supersedes)
+        named = f"document {earlier}" if earlier else f"decision {record.supersedes}"
+        notes.append(f"This decision corrects and replaces {html.escape(named)} on the same case.")
+    if record.superseded_by:
+        later = known.get(record.superseded_by)
+        named = f"document {later}" if later else f"decision {record.superseded_by}"
+        notes.append(f"This decision was later corrected by {html.escape(named)}.")
     appeal = rulebook.deadlines.appeal_hours
     if appeal:
         notes.append(
@@ -115,7 +120,7 @@ def bulletin_html(event: str, records: list[DecisionRecord]) -> str:
             f"<td{css}>{html.escape(_session(r))}</td>"
             f"<td{css}>{html.escape(_drivers_line(r.parties))}</td>"
             f"<td{css}>{html.escape(r.category_name)}</td>"
-            f"<td{css}><b>{html.escape(_decision(r))}</b>{state}</td></tr>"
+            f"<td{css}><b>{html.escape(_decision(r))}</b>{html.escape(_whom(r))}{state}</td></tr>"
         )
     league = records[0].league if records else ""
     latest = max((r.decided_at for r in records), default=None)
@@ -138,7 +143,7 @@ document with the facts and the reasons.</p>
 def render_pdf(body_html: str, *, title: str, key: str, when: datetime) -> bytes:
     """A4 PDF bytes of the HTML; `key` and `when` make the same input give the same bytes."""
     ensure_gui()
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF, QUuid
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QUuid
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
     buffer = QBuffer()
@@ -154,9 +159,7 @@ def render_pdf(body_html: str, *, title: str, key: str, when: datetime) -> bytes
     document = QTextDocument()
     document.setDocumentMargin(0)
     document.setHtml(body_html)
-    # Lay the text out on the page's printable width at the writer's resolution.
-    rect = writer.pageLayout().paintRectPixels(writer.resolution())
-    document.setPageSize(QSizeF(rect.width(), rect.height()))
+    # print_() lays the text out on the printable area, in points, and paginates it.
     document.print_(writer)
     del writer  # finishes the PDF into the buffer
     data = bytes(buffer.data().data())
@@ -197,9 +200,8 @@ def export_documents(
     for (_, event), items in sorted(by_event.items(), key=lambda kv: kv[0][1]):
         folder = out / folders[event]
         for record in items:
-            corrected = numbers.get(record.superseded_by) if record.superseded_by else None
             data = render_pdf(
-                decision_html(record, rulebook, corrected),
+                decision_html(record, rulebook, numbers),
                 title=f"{event} — Document {record.document_number}",
                 key=record.id,
                 when=record.decided_at,
@@ -228,8 +230,9 @@ def _header(league: str, event: str, label: str, date: str) -> str:
 <p class="event">{html.escape(event)}</p></td>
 <td width="35%" align="right"><p class="docno">{html.escape(label)}</p>
 <p class="meta">{"<br/>".join(html.escape(line) for line in date.split(chr(10)))}</p></td></tr></table>
-<table width="100%" cellspacing="0" cellpadding="0"><tr><td class="rule" height="3"></td></tr>
-</table>"""
+<table width="100%" cellspacing="0" cellpadding="0" class="rule"><tr>
+<td style="font-size: 2pt;">&nbsp;</td></tr></table>
+<p style="font-size: 4pt;">&nbsp;</p>"""
 
 
 def _xmp(title: str, when: datetime) -> str:
@@ -296,7 +299,7 @@ def _title(record: DecisionRecord) -> str:
 
 
 def _session(record: DecisionRecord) -> str:
-    return " · ".join(p for p in (record.session_type, record.track) if p)
+    return record.session_label
 
 
 def _time(record: DecisionRecord) -> str:
@@ -313,15 +316,30 @@ def _date(record: DecisionRecord) -> str:
 
 
 def _fact(record: DecisionRecord) -> str:
-    cars = _drivers_line(record.parties) or "the cars involved"
+    cars = [
+        f"Car {p.car_number} ({p.name})" if p.car_number is not None else p.name
+        for p in record.parties
+    ]
+    if not cars:
+        named = "the cars involved"
+    elif len(cars) == 1:
+        named = cars[0]
+    else:
+        named = f"{', '.join(cars[:-1])} and {cars[-1]}"
     where = f" on lap {record.lap}" if record.lap is not None else ""
-    return f"{record.category_name} involving {cars}{where}."
+    link = "between" if len(cars) > 1 else "by"
+    return f"{record.category_name} {link} {named}{where}."
 
 
 def _infringement(record: DecisionRecord) -> str:
     if not record.rule_refs:
         return record.category_name
     return f"{record.category_name}: breach of {'; '.join(record.rule_refs)}."
+
+
+def _whom(record: DecisionRecord) -> str:
+    cars = [f"car {p.car_number}" for p in record.at_fault if p.car_number is not None]
+    return f" — {', '.join(cars)}" if cars and record.penalty is not None else ""
 
 
 def _decision(record: DecisionRecord) -> str:

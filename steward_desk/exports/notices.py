@@ -85,14 +85,14 @@ def digest(event: str, records: list[DecisionRecord], rulebook: Rulebook) -> tup
     head: list[tuple[str, str]] = [("title", f"Stewards' decisions — {event}"), ("blank", "")]
     if not records:
         head.append(("line", "No decisions."))
-    for record in records:
+    for record in sorted(records, key=lambda r: (r.case_number, r.decided_at)):
         head.append(("strong", f"Case {record.case_number} · {record.category_name}"))
         head.append(("line", f"{_session(record)} · {_involved(record.parties)}"))
         head.append(("line", f"Decision: {_decision_phrase(record)}"))
         if record.reasoning:
             head.append(("line", f"Reason: {record.reasoning}"))
         if record.supersedes:
-            head.append(("line", f"This corrects the earlier decision {record.supersedes}."))
+            head.append(("line", "This decision corrects an earlier one on the same case."))
         head.append(("blank", ""))
     markdown = "\n".join(_markdown(line) for line in head).rstrip() + "\n"
     text = "\n".join(_plain(line) for line in head).rstrip() + "\n"
@@ -167,6 +167,7 @@ def _lines(record: DecisionRecord, who: Recipient, rulebook: Rulebook) -> list[t
     lines: list[tuple[str, str]] = [
         ("title", f"Stewards' decision — case {record.case_number}"),
         ("line", f"Hello {who.name},"),
+        ("blank", ""),
         ("line", _why_you(who)),
         ("blank", ""),
         ("field", f"Event: {record.event}"),
@@ -198,14 +199,14 @@ def _lines(record: DecisionRecord, who: Recipient, rulebook: Rulebook) -> list[t
 
 def _why_you(who: Recipient) -> str:
     if who.roles == ("reporter",):
-        return "you reported this incident; the stewards have decided it."
+        return "You reported this incident; the stewards have decided it."
     if "reporter" in who.roles:
-        return "you reported this incident and were involved in it; the stewards have decided it."
-    return "you were involved in this incident; the stewards have decided it."
+        return "You reported this incident and were involved in it; the stewards have decided it."
+    return "You were involved in this incident; the stewards have decided it."
 
 
 def _session(record: DecisionRecord) -> str:
-    parts = [record.session_type, record.track]
+    parts = [record.session_label]
     if record.lap is not None:
         parts.append(f"lap {record.lap}")
     if record.race_time_ms is not None:
@@ -239,7 +240,7 @@ def _markdown(line: tuple[str, str]) -> str:
         return f"**{_escape(label)}:** {_escape(rest)}"
     if style == "note":
         return f"-# {_escape(text)}"
-    return _escape(text)
+    return _escape(text, line_start=True)
 
 
 def _plain(line: tuple[str, str]) -> str:
@@ -249,10 +250,12 @@ def _plain(line: tuple[str, str]) -> str:
     return text
 
 
-def _escape(text: str) -> str:
+def _escape(text: str, *, line_start: bool = False) -> str:
     """Names and reasons are shown literally, never read as Discord formatting."""
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-    return "\\" + escaped if escaped.startswith(_LINE_STARTS) else escaped
+    if line_start and escaped.startswith(_LINE_STARTS):
+        return "\\" + escaped
+    return escaped
 
 
 def _fit(markdown: str) -> str:

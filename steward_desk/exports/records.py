@@ -89,6 +89,15 @@ class DecisionRecord:
         return tuple(p for p in self.parties if p.at_fault)
 
     @property
+    def session_label(self) -> str:
+        """ "Race 2 · Spa": the session as people name it."""
+        kind = _SESSION_WORDS.get(self.session_type.rstrip("0123456789").upper(), "")
+        number = self.session_type.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        name = f"{kind} {number}".strip() if kind else self.session_type
+        track = self.track.replace("_", " ").title()
+        return " · ".join(p for p in (name, track) if p)
+
+    @property
     def is_current(self) -> bool:
         """False once a later decision corrected this one."""
         return self.superseded_by is None
@@ -127,6 +136,9 @@ class DecisionRecord:
             "supersedes": self.supersedes,
             "document": self.document_number,
         }
+
+
+_SESSION_WORDS = {"R": "Race", "Q": "Qualifying", "FP": "Practice", "P": "Practice"}
 
 
 def load_decisions(

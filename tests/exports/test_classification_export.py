@@ -107,7 +107,7 @@ def test_the_games_own_post_race_penalty_is_not_counted_twice(
         game = session.exec(select(GamePenalty).where(GamePenalty.post_race)).one()
         car = session.get(CarEntry, game.car_entry_id)
     assert car is not None and game.penalty_value == 30
-    rows, doc = read_both(paths.home, session_id, tmp_path)
+    _, doc = read_both(paths.home, session_id, tmp_path)
     entry = next(e for e in doc["classification"] if e["car_number"] == car.race_number)
     assert entry["penalty_ms"] == 0 and entry["total_time_ms"] == car.total_time_ms
     assert entry["position"] == entry["file_position"] == car.position
