@@ -125,7 +125,7 @@ def _print_panel(panel: IncidentPanel) -> None:
     print("  " + f"{'':<11}" + "".join(f"{c.name[: width - 2]:<{width}}" for c in panel.columns))
     for field in (*FIELDS, "reasoning"):
         mark = "=" if panel.agrees(field) else ("≠" if field != "reasoning" else " ")
-        cells = "".join(f"{c.cell(field)[: width - 2]:<{width}}" for c in panel.columns)
+        cells = "".join(f"{panel.cell(c, field)[: width - 2]:<{width}}" for c in panel.columns)
         print(f"{mark} {field.replace('_', ' '):<11}{cells}")
     for text in panel.disagreements():
         print(f"  disagreement: {text}")

@@ -26,8 +26,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from steward_desk.core.model import IncidentStatus
 from steward_desk.core.rulebook import Rulebook
 from steward_desk.core.verdict import StewardRef, Verdict, VerdictError
+from steward_desk.core.workflow import CaseAction, WorkflowError, transition
 from steward_desk.panel import documents
 from steward_desk.panel.errors import (
     BAD_CONTENT,
@@ -204,12 +206,32 @@ def _import_one(
                 CONFLICT, f"verdicts[{index}]: {error}", source=source, passed=accepted.checks
             ) from None
         new += int(added)
+        if added:
+            _await_panel(session, store, verdict.incident_id)
     documents.remember(session, accepted, data, kind=KIND, source=source, items=len(verdicts))
     audit.record(
         session, store.actor, "bundle.imported", "panel", accepted.verified.document_hash,
         file=source, steward=signer.kid, seq=accepted.seq, verdicts=len(verdicts), new=new,
     )  # fmt: skip
     return BundleImport(source, who, accepted.seq, len(verdicts), new, False, accepted.checks)
+
+
+def _await_panel(session: Session, store: Store, incident_id: str) -> None:
+    """A case whose first panel verdicts arrive now awaits the panel (when the workflow allows)."""
+    incident = session.get(Incident, incident_id)
+    assert incident is not None
+    before = IncidentStatus(incident.status)
+    try:
+        after = transition(before, CaseAction.SEND_TO_PANEL)
+    except WorkflowError:
+        return  # already with the panel, decided or closed: a verdict does not move it
+    incident.status = after.value
+    session.add(incident)
+    audit.record(
+        session, store.actor, "incident.status", "incident", incident_id,
+        before=before.value, after=after.value, move=CaseAction.SEND_TO_PANEL.value,
+        reason="panel verdicts arrived",
+    )  # fmt: skip
 
 
 def read_bundle(

@@ -8,12 +8,12 @@ driver involved) and shapes the result for the command line and the Merge tab.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from steward_desk.core.model import InvolvedDriver
+from steward_desk.core.model import InvolvedDriver, Outcome
 from steward_desk.core.panel import (
     FIELDS,
     PanelMember,
@@ -37,8 +37,9 @@ class PanelColumn:
     name: str
     verdict: Verdict
 
-    def cell(self, field: str) -> str:
-        """The text a person reads in this steward's column for `field`."""
+    def cell(self, field: str, drivers: Mapping[str, str] | None = None) -> str:
+        """The text a person reads in this steward's column for `field` (`drivers`: player id
+        → "#7 Zoë Müller", so the drivers at fault read as people, not ids)."""
         v = self.verdict
         if field == "category":
             return v.category.replace("_", " ")
@@ -47,7 +48,8 @@ class PanelColumn:
         if field == "penalty":
             return v.penalty.describe() if v.penalty is not None else "—"
         if field == "at_fault":
-            return ", ".join(v.at_fault) if v.at_fault else "nobody"
+            names = drivers or {}
+            return ", ".join(names.get(p, p) for p in v.at_fault) if v.at_fault else "nobody"
         if field == "reasoning":
             return v.reasoning
         raise KeyError(field)
@@ -67,6 +69,17 @@ class IncidentPanel:
     names: dict[str, str]  # steward key → name
     decision_id: str | None
 
+    @property
+    def drivers(self) -> dict[str, str]:
+        """player id → "#7 Zoë Müller" for the drivers involved."""
+        return {
+            d.player_id: f"#{d.car_number} {d.name}" if d.car_number is not None else d.name
+            for d in self.involved
+        }
+
+    def cell(self, column: PanelColumn, field: str) -> str:
+        return column.cell(field, self.drivers)
+
     def agrees(self, field: str) -> bool:
         """True when every counted steward holds the same value for `field`."""
         if field == "reasoning":
@@ -74,15 +87,26 @@ class IncidentPanel:
         return self.result.agreement[field].unanimous
 
     def disagreement(self, field: str) -> str:
-        """'Outcome: Penalty (Ann, Bo) vs Warning (Cy)', or '' when the panel agrees."""
+        """'Outcome: Penalty (Ann, Bo) vs Racing incident (Cy)', or '' when the panel agrees."""
         agreement = self.result.agreement.get(field)
         if agreement is None or agreement.unanimous:
             return ""
         parts = [
-            f"{value} ({', '.join(self.names.get(k, k) for k in keys)})"
+            f"{self._value(field, value)} ({', '.join(sorted(self.names.get(k, k) for k in keys))})"
             for value, keys in agreement.groups
         ]
         return f"{field.replace('_', ' ').capitalize()}: " + " vs ".join(parts)
+
+    def _value(self, field: str, shown: str) -> str:
+        """A merge value as people read it (labels, drivers by car number and name)."""
+        if field == "outcome" and shown in {o.value for o in Outcome}:
+            return Outcome(shown).label
+        if field == "category":
+            return shown.replace("_", " ")
+        if field == "at_fault" and shown != "nobody":
+            drivers = self.drivers
+            return ", ".join(drivers.get(p, p) for p in shown.split(", "))
+        return shown
 
     def disagreements(self) -> list[str]:
         return [text for f in FIELDS if (text := self.disagreement(f))]
@@ -153,7 +177,12 @@ def incident_panel(session: Session, incident_id: str, rulebook: Rulebook) -> In
         incident_id, verdicts, rulebook.panel, key=lambda v: v.steward.id, recusals=recusals
     )
     names = {key: steward.name for key, steward in stewards.items()}
-    columns = tuple(PanelColumn(key, names[key], verdict) for key, verdict in result.counted)
+    columns = tuple(
+        sorted(
+            (PanelColumn(key, names[key], verdict) for key, verdict in result.counted),
+            key=lambda c: (c.name.casefold(), c.key),
+        )
+    )
     decision = rows.current_decision(session, incident_id)
     return IncidentPanel(
         incident_id=incident_id,
