@@ -43,10 +43,12 @@ class RaceClock:
         if not self.running:
             return self._anchor_ms
         t = self._now() if at is None else at
-        return self._anchor_ms + (t - self._anchor_t) * 1000 * self._rate
+        return self._anchor_ms + max(0.0, t - self._anchor_t) * 1000 * self._rate
 
-    def start(self, race_ms: float, rate: float) -> None:
-        self._anchor_ms, self._anchor_t, self._rate = race_ms, self._now(), rate
+    def start(self, race_ms: float, rate: float, delay_s: float = 0.0) -> None:
+        """Run from `race_ms` at `rate`, holding still for `delay_s` first (the time players
+        take to show their first picture after being told to go)."""
+        self._anchor_ms, self._anchor_t, self._rate = race_ms, self._now() + delay_s, rate
         self.running = True
 
     def stop(self) -> float:
@@ -59,7 +61,7 @@ class RaceClock:
         self._anchor_ms, self._anchor_t = race_ms, self._now()
 
     def set_rate(self, rate: float) -> None:
-        self._anchor_ms, self._anchor_t = self.position(), self._now()
+        self._anchor_ms, self._anchor_t = self.position(), max(self._now(), self._anchor_t)
         self._rate = rate
 
     @property
@@ -104,6 +106,8 @@ class _ClipState:
     last_position: int | None = None
     parked_at: int | None = None  # where a paused seek left the player before the start
     settle_until: float = 0.0
+    changed_at: float = 0.0  # when the player's reported time last changed
+    first_estimate: bool = True  # the next estimate measures the start latency
     seek_lead_ms: float = 80.0  # libVLC restarts this much behind a seek while playing
 
 
@@ -127,6 +131,9 @@ class SyncController:
         self._want_playing = False
         self._last_tick: float | None = None
         self._rate = 1.0
+        # How long libVLC players take from "go" to their first moving picture; the clock
+        # waits that long so the pictures do not start behind it (learnt from each start).
+        self.start_latency_s = 0.1
 
     # -- set-up ----------------------------------------------------------------------------
     def set_clips(self, clips: Iterable[SyncedClip]) -> None:
@@ -254,8 +261,11 @@ class SyncController:
         if now < deadline and not all(s.clip.player.ready() for s in self._clips.values()):
             return
         self._starting_until = None
-        self.clock.start(self.clock.position(), self._rate)
+        video = any(s.clip.player.draws_video for s in self._clips.values())
+        delay = self.start_latency_s if video and self._rate > 0 else 0.0
+        self.clock.start(self.clock.position(), self._rate, delay)
         for state in self._clips.values():
+            state.first_estimate = True
             self._follow(state, now, now)
 
     def _follow(self, state: _ClipState, now: float, mid: float) -> None:
@@ -275,7 +285,7 @@ class SyncController:
             # player already parked here by `play()` starts without another seek.
             parked, state.parked_at = state.parked_at, None
             if parked is not None and abs(parked - content) <= clip.frame_ms:
-                state.settle_until = now + self._settle_s
+                state.settle_until = state.changed_at = now + self._settle_s
             else:
                 self._realign(state, content, now, count=False)
             player.play()
@@ -287,9 +297,17 @@ class SyncController:
         clip = state.clip
         position = clip.player.position()
         if position is None or position == state.last_position:
+            # A player whose time stands still while the clock runs has stalled (libVLC
+            # reports at least every ~250 ms of content): put it back on the clock.
+            stalled_after = max(1.0, 0.6 / max(abs(self._rate), 0.1))
+            if now > state.settle_until and now - state.changed_at > stalled_after:
+                content = self.clock.position(now) - clip.offset_ms
+                self._realign(state, content, now, count=True)
+                state.changed_at = now
             return
         fresh = state.last_position is not None
         state.last_position = position
+        state.changed_at = now
         if not fresh or now < state.settle_until:
             return
         expected = self.clock.position(mid) - clip.offset_ms
@@ -300,6 +318,12 @@ class SyncController:
         estimate = statistics.median(drift.samples)
         drift.estimate_ms = estimate
         drift.max_abs_ms = max(drift.max_abs_ms, abs(estimate))
+        if state.first_estimate:
+            state.first_estimate = False
+            if clip.player.draws_video and drift.corrections == 0:
+                # Behind at the start (negative) means the clock should wait longer next time.
+                late_s = -estimate / 1000 / max(abs(self._rate), 0.1)
+                self.start_latency_s = min(max(self.start_latency_s + 0.5 * late_s, 0.0), 0.5)
         if abs(estimate) > clip.frame_ms:
             # Learn the latency: a clip still behind after a seek needs a longer lead.
             if drift.corrections:
@@ -311,6 +335,7 @@ class SyncController:
         lead = state.seek_lead_ms * abs(self._rate) if count else 0.0
         state.clip.player.seek(max(0, round(content + lead)))
         state.settle_until = now + self._settle_s
+        state.changed_at = now
         state.drift.samples.clear()
         state.last_position = None
         if count:

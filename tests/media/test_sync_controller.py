@@ -208,3 +208,35 @@ def test_without_libvlc_frame_players_stay_exact_and_show_real_frames(
         expected = server.index.frame_at(controller.position() - 500)
         assert read_stamp(frame.image).index == expected == frame.index
         assert controller.drift("onboard").corrections == 0
+
+
+def test_a_player_that_freezes_is_put_back_on_the_clock() -> None:
+    now = FakeTime()
+    stuck = LibvlcLikePlayer(now)
+    controller = SyncController(now)
+    controller.set_clips([SyncedClip("stuck", stuck, offset_ms=0, duration_ms=60_000)])
+    controller.play(0)
+    run(controller, now, 1.5)
+    frozen_at = stuck.true_position()
+    stuck.pause()  # libVLC stops delivering pictures (a decoder hang, a lost window)
+    stuck.playing = True
+    stuck._from_ms, stuck._from_t = frozen_at, now.t + 1e6  # its time no longer moves
+    seeks = len(stuck.seeks)
+    run(controller, now, 2.0)
+    assert len(stuck.seeks) > seeks and controller.drift("stuck").corrections >= 1
+    assert abs(stuck.true_position() - controller.position()) < 100  # moving on the clock again
+
+
+def test_the_clock_learns_how_long_players_take_to_start() -> None:
+    now = FakeTime()
+    slow = LibvlcLikePlayer(now, latency_s=0.3)
+    controller = SyncController(now)
+    controller.set_clips([SyncedClip("slow", slow, offset_ms=0, duration_ms=600_000)])
+    lags = []
+    for start in (0, 10_000, 20_000, 30_000):
+        controller.play(start)
+        run(controller, now, 0.45)  # no correction can have happened yet
+        lags.append(controller.position() - slow.true_position())
+        run(controller, now, 2.0)
+        controller.pause()
+    assert lags[-1] < lags[0] / 2

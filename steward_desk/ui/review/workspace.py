@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -108,6 +108,11 @@ class ReviewWorkspace(QWidget):
         events.rate.connect(self._on_rate)
         events.focus.connect(self._on_focus)
         events.offset.connect(self._on_offset)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # libVLC must stop before the tiles' windows go, also when the app quits with the
+            # workspace still open (otherwise its video threads draw into freed windows).
+            app.aboutToQuit.connect(self.close_incident)
 
     # -- building -----------------------------------------------------------------------------
     def _new_fetcher(self) -> FrameFetcher:
@@ -537,8 +542,9 @@ class ReviewWorkspace(QWidget):
                 continue
             if entry.video_since is None:
                 entry.video_since = now
-            elif now - entry.video_since >= VIDEO_TRUST_S:
+            elif now - entry.video_since >= VIDEO_TRUST_S and entry.tile.face != ClipTile.VIDEO:
                 entry.tile.set_face(ClipTile.VIDEO)
+                entry.tile.status.setText(f"playing · {abs(self.timeline.rate):g}× · libVLC")
 
     def _on_scrub_started(self) -> None:
         if self.timeline.playing:
