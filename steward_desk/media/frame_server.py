@@ -13,6 +13,7 @@ from where the last request stopped instead of seeking again.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -63,8 +64,8 @@ class FrameServer:
     """Exact frames of one file, by content time or index; safe to call from any thread.
 
     `max_width` scales delivered pictures down (tiles); `cache_mb` bounds the decoded frames
-    kept (a 2 s GOP of 1080p60 is ~370 MB); `threads` is the decoder's thread count (0: FFmpeg
-    picks).
+    kept (a 2 s GOP of 1080p60 is ~370 MB); `threads` is the decoder's thread count (None: half
+    the cores, see `default_decode_threads`; 0: FFmpeg picks).
     """
 
     def __init__(
@@ -74,7 +75,7 @@ class FrameServer:
         *,
         max_width: int | None = None,
         cache_mb: int = 512,
-        threads: int = 0,
+        threads: int | None = None,
     ) -> None:
         self.path = Path(path)
         self.index = index if index is not None else probe(self.path)
@@ -93,8 +94,10 @@ class FrameServer:
             self._container.close()
             raise FootageError(self.path, "the indexed video stream is gone (the file changed?)")
         self._stream = streams[0]
-        self._stream.codec_context.thread_type = "AUTO"
-        self._stream.codec_context.thread_count = threads
+        count = default_decode_threads() if threads is None else threads
+        if count != 1:
+            self._stream.codec_context.thread_type = "AUTO"  # frame threads: whole pictures
+        self._stream.codec_context.thread_count = count
         self._decoded: Iterator[av.VideoFrame] | None = None
         self._last_decoded: int | None = None  # index of the frame the decoder is past
         self._last_delivered: int | None = None
@@ -102,6 +105,7 @@ class FrameServer:
         self._skip_below: int | None = None  # pts below which non-reference frames are skipped
         self._nal = _nal_layout(self._stream)
         self._reformatter = VideoReformatter()
+        self._closed = False
         self.seeks = 0  # how many keyframe seeks were needed (for tests and the benchmark)
         self.skipped = 0  # non-reference packets not decoded on the way to a target
 
@@ -115,6 +119,8 @@ class FrameServer:
         """Frame `index` of the file (clamped to 0 … frames − 1)."""
         index = min(max(index, 0), self.index.frames - 1)
         with self._lock:
+            if self._closed:
+                raise FootageError(self.path, "the frame server was closed")
             entry = self._cache.get(index)
             if entry is None:
                 entry = self._decode_to(index)
@@ -137,7 +143,9 @@ class FrameServer:
             self._cache.clear()
             self._cached_bytes = 0
             self._decoded = None
-            self._container.close()
+            if not self._closed:
+                self._closed = True
+                self._container.close()
 
     def __enter__(self) -> FrameServer:
         return self
@@ -329,6 +337,15 @@ def _nal_headers(data: bytes, length_size: int | None) -> list[int]:
         headers.append(data[at + length_size])
         at += length_size + size
     return headers
+
+
+def default_decode_threads() -> int:
+    """Half the cores, at most 8: the other half stays for libVLC, the UI and the other tiles.
+
+    Measured (bench/bench_frame_server.py): on a busy 2-core machine frame threads make paused
+    seeks slower, not faster; on idle many-core desktops they cut the wait several times.
+    """
+    return max(1, min(8, (os.cpu_count() or 2) // 2))
 
 
 def _scaled_size(width: int, height: int, max_width: int | None) -> tuple[int, int]:

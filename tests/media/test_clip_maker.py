@@ -59,7 +59,7 @@ def test_nonzero_start_clip_begins_at_1400_ms(clips: dict[str, ClipInfo]) -> Non
 def test_demo_onboard_is_a_short_stamped_h264_clip(tmp_path: Path) -> None:
     info = make_onboard(
         tmp_path / "onboard.mkv", label_seed=4, car_colour=(220, 30, 30), duration_s=1.0,
-        fps=30, start_pts_ms=500,
+        fps=30, start_pts_ms=500, width=320, height=180,
     )  # fmt: skip
     assert info.frames == 30
     assert info.pts_ms[0] == 500.0

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from steward_desk.media.clip_maker import ClipInfo
+from steward_desk.media.errors import FootageError
 from steward_desk.media.footage_index import probe
 from steward_desk.media.frame_server import FrameServer, write_png
 from steward_desk.media.stamp import read_stamp
@@ -148,3 +149,32 @@ def test_snapshot_png_holds_the_exact_pixels(clips: dict[str, ClipInfo], tmp_pat
     assert np.array_equal(pixels, frame.image)
     assert read_stamp(pixels).index == 60
     assert [p.name for p in tmp_path.iterdir()] == ["snap.png"]
+
+
+def test_a_jump_skips_frames_nothing_refers_to_and_is_still_exact(
+    clips: dict[str, ClipInfo],
+) -> None:
+    # x264 with 3 B-frames leaves about a third of the frames unreferenced: a jump deep into
+    # a GOP does not decode those, yet the frame and the few before it are exact.
+    with FrameServer(clips["h264_60_bframes"].path) as server:
+        assert read_stamp(server.frame_by_index(230).image).index == 230
+        assert server.skipped > 10
+        seeks = server.seeks
+        for i in range(229, 221, -1):
+            assert read_stamp(server.frame_by_index(i).image).index == i
+        assert server.seeks == seeks, "the frames just before a jump target are kept"
+
+
+def test_vp9_frames_are_never_skipped(clips: dict[str, ClipInfo]) -> None:
+    with FrameServer(clips["ps5_vp9_webm"].path) as server:
+        assert read_stamp(server.frame_by_index(100).image).index == 100
+        assert server.skipped == 0
+
+
+def test_a_closed_server_says_so(clips: dict[str, ClipInfo]) -> None:
+    server = FrameServer(clips["ps4_720p30"].path)
+    server.frame(0)
+    server.close()
+    server.close()  # closing twice is harmless (a widget and its owner may both close)
+    with pytest.raises(FootageError, match="closed"):
+        server.frame(0)
