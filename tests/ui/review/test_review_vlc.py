@@ -1,0 +1,73 @@
+"""Under a real X server with libVLC: the workspace plays both onboards as embedded video,
+and pausing swaps every tile back to its exact frame."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QGuiApplication, QImage
+from pytestqt.qtbot import QtBot
+from review_story import ACCUSED_OFFSET, REPORTER_OFFSET, expected_index
+
+from steward_desk.media.clip_maker import ClipInfo
+from steward_desk.media.stamp import read_stamp
+from steward_desk.media.vlc_backend import libvlc_status
+from steward_desk.ui.review.memory_services import InMemoryReviewServices
+from steward_desk.ui.review.tile import ClipTile, image_to_rgb
+from steward_desk.ui.review.workspace import ReviewWorkspace
+
+pytestmark = pytest.mark.xvfb
+
+
+@pytest.fixture
+def live_workspace(qtbot: QtBot, services: InMemoryReviewServices) -> Iterator[ReviewWorkspace]:
+    available, reason = libvlc_status()
+    if not available:
+        pytest.skip(f"libVLC is not usable here: {reason}")
+    ws = ReviewWorkspace(services)
+    qtbot.addWidget(ws)
+    ws.resize(1000, 600)
+    ws.show()
+    qtbot.waitExposed(ws)
+    ws.open_incident("case-1")
+    qtbot.waitUntil(lambda: all(e.usable for e in ws.entries.values()), timeout=10_000)
+    qtbot.waitUntil(ws.exact, timeout=10_000)
+    yield ws
+    ws.close_incident()
+
+
+def window_pixels(widget: object) -> np.ndarray:
+    screen = QGuiApplication.primaryScreen()
+    image = screen.grabWindow(int(widget.winId())).toImage()  # type: ignore[attr-defined]
+    return image_to_rgb(image.convertToFormat(QImage.Format.Format_RGB888))
+
+
+def test_both_onboards_play_as_embedded_video_and_pause_on_exact_frames(
+    live_workspace: ReviewWorkspace, qtbot: QtBot, onboards: dict[str, ClipInfo]
+) -> None:
+    ws = live_workspace
+    assert ws.video_available and not ws.banner.isVisibleTo(ws)
+    ws.timeline.set_position(60_300)
+    ws.play()
+    qtbot.waitUntil(lambda: all(t.face == ClipTile.VIDEO for t in ws.tiles()), timeout=5_000)
+    qtbot.wait(600)
+    for tile in ws.tiles():
+        pixels = window_pixels(tile.video)
+        assert pixels.mean() > 30, f"{tile.title.text()}: the embedded video is black"
+    positions = {c: ws.entries[c].player.position() for c in ws.entries}  # type: ignore[union-attr]
+    qtbot.wait(500)
+    for clip_id, before in positions.items():
+        after = ws.entries[clip_id].player.position()  # type: ignore[union-attr]
+        assert before is not None and after is not None and after > before, clip_id
+    ws.pause()
+    qtbot.waitUntil(ws.exact, timeout=5_000)
+    assert all(t.face == ClipTile.FRAMES for t in ws.tiles())
+    stopped = ws.timeline.position_ms
+    assert stopped > 60_900
+    for clip_id, offset in (("accused", ACCUSED_OFFSET), ("reporter", REPORTER_OFFSET)):
+        image = ws.tile(clip_id).displayed_image
+        assert image is not None
+        shown = read_stamp(image_to_rgb(image)).index
+        assert shown == expected_index(onboards[clip_id], stopped - offset)
