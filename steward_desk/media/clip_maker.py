@@ -32,8 +32,8 @@ class ClipSpec:
     """What to encode. Constant rate from `fps` unless `pts_ms` lists every frame's time.
 
     `pts_ms` (VFR) are offsets from the first frame in ms; `first_pts_ms` moves the whole clip
-    (a file whose first frame is not at 0). `gop` is the keyframe interval in frames; `bframes`
-    the B-frames between references (H.264 only). Quality: `crf`, or `bitrate` in bit/s.
+    (a file whose first frame is not at 0). `codec`: libx264, libx265 or libvpx-vp9. `gop` is
+    the keyframe interval in frames; `bframes` the B-frames between references (x264/x265). Quality: `crf`, or `bitrate` in bit/s.
     """
 
     container: str = "mkv"
@@ -204,6 +204,12 @@ def _encoder_options(spec: ClipSpec) -> dict[str, str]:
         # A fixed GOP (no scene-cut keyframes) so tests know where the keyframes are.
         options["x264-params"] = (
             f"keyint={spec.gop}:min-keyint={spec.gop}:scenecut=0:bframes={spec.bframes}"
+        )
+    elif spec.codec == "libx265":
+        options["preset"] = spec.preset
+        options["x265-params"] = (
+            f"keyint={spec.gop}:min-keyint={spec.gop}:scenecut=0:bframes={spec.bframes}"
+            ":open-gop=0:log-level=error"
         )
     elif spec.codec == "libvpx-vp9":
         options.update({"g": str(spec.gop), "deadline": "good", "cpu-used": "8", "row-mt": "1"})

@@ -11,7 +11,7 @@ import av
 import numpy as np
 import pytest
 
-from steward_desk.media.clip_maker import ClipInfo
+from steward_desk.media.clip_maker import ClipInfo, ClipSpec, make_clip
 from steward_desk.media.errors import FootageError
 from steward_desk.media.footage_index import probe
 from steward_desk.media.frame_server import FrameServer, write_png
@@ -178,3 +178,29 @@ def test_a_closed_server_says_so(clips: dict[str, ClipInfo]) -> None:
     server.close()  # closing twice is harmless (a widget and its owner may both close)
     with pytest.raises(FootageError, match="closed"):
         server.frame(0)
+
+
+@pytest.fixture(scope="module")
+def hevc_clip(tmp_path_factory: pytest.TempPathFactory) -> ClipInfo:
+    """ShadowPlay/OBS also record HEVC: 3 B-frames, some of them unreferenced."""
+    spec = ClipSpec(codec="libx265", width=256, height=144, frames=64, gop=32, bframes=3)
+    return make_clip(tmp_path_factory.mktemp("hevc") / "hevc.mkv", spec)
+
+
+def test_hevc_jumps_skip_unreferenced_frames_and_steps_stay_exact(hevc_clip: ClipInfo) -> None:
+    with FrameServer(hevc_clip.path) as server:
+        assert read_stamp(server.frame_by_index(60).image).index == 60
+        assert server.skipped > 0
+        walked = [read_stamp(server.frame_by_index(i).image).index for i in range(59, -1, -1)]
+        assert walked == list(range(59, -1, -1))
+
+
+def test_a_ts_capture_is_exact_even_before_it_is_remuxed(tmp_path: Path) -> None:
+    # MPEG-TS seeks land after the keyframe asked for; the server backs off and still
+    # delivers the frame whose pts the index names (Annex B start codes, no avcC).
+    spec = ClipSpec(container="ts", frames=90, gop=30, bframes=2)
+    clip = make_clip(tmp_path / "capture.ts", spec)
+    with FrameServer(clip.path) as server:
+        for i in (75, 31, 30, 29, 60, 0, 89):
+            assert read_stamp(server.frame_by_index(i).image).index == i
+        assert server.skipped > 0
