@@ -1,0 +1,1 @@
+"""The admin's exports in the window: the Export menu and the Results and Ledger pages."""
