@@ -346,7 +346,7 @@ def apply_plan(
                     submitted_at=planned.row.submitted_at or datetime.now(UTC),
                     lap=planned.row.lap,
                     race_time_ms=planned.row.race_time_ms,
-                    source=Path(planned.source).suffix.lstrip(".").lower() or "form",
+                    source=_source_kind(planned.source),
                     source_ref=planned.label,
                     footage=footage[i],
                     findings=mine,
@@ -374,6 +374,14 @@ def _named(
     if reporter_id is not None and (named_self or len(others) <= 1):
         return (reporter_id, *others)
     return others
+
+
+def _source_kind(source: str) -> str:
+    """ "csv" / "json" from the file name; "manual" for reports typed in (`manual-…`)."""
+    suffix = Path(source).suffix.lstrip(".").lower()
+    if suffix:
+        return suffix
+    return "manual" if Path(source).name.startswith("manual-") else "form"
 
 
 def _chosen(index: int, ref: DriverRef, confirmations: Confirmations) -> str | None:

@@ -1,0 +1,1 @@
+"""Intake in the app: importing ACC results and incident reports as a steward does it."""
