@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -52,11 +51,11 @@ class LedgerPage(QWidget):
                 ),
                 Column("Next threshold", self._next_threshold),
                 Column("Strikes", self._strikes, align_right=True),
-                Column("Warning", self._warning),
+                Column("Strike warning", self._warning, tip=self._full_warning),
                 Column("Next expiry", self._next_expiry),
-                Column("Thresholds reached", self._reached),
-                Column("Sanctions", self._sanctions, tip=self._sanctions),
                 Column("Points deducted", self._deducted),
+                Column("Thresholds reached", self._reached, tip=self._reached),
+                Column("Sanctions", self._sanctions, tip=self._sanctions),
             ],
             background=_closeness_colour,
             parent=self,
@@ -93,8 +92,10 @@ class LedgerPage(QWidget):
         self.model.set_rows(drivers_near_threshold(ledger, include_clear=True))
         self.empty.setVisible(not ledger.drivers)
         self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
+        # Long histories stay one line; the tooltip has all of it.
+        for column in (8, 9):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 280))
+        self.table.horizontalHeader().setStretchLastSection(True)
 
     # -- cells -------------------------------------------------------------------------------
     def _next_threshold(self, driver: DriverLedger) -> str:
@@ -112,6 +113,15 @@ class LedgerPage(QWidget):
         return f"{driver.strikes} / {limit}" if driver.strikes else ""
 
     def _warning(self, driver: DriverLedger) -> str:
+        if not driver.strikes or self.export is None:
+            return ""
+        consequence = self.export.rulebook.strikes.penalty.describe().lower()
+        left = driver.strikes_to_limit
+        if left <= 0:
+            return f"limit reached: {consequence}"
+        return f"{left} more → {consequence}"
+
+    def _full_warning(self, driver: DriverLedger) -> str:
         return strike_warning(driver, self.export.rulebook) if self.export else ""
 
     @staticmethod

@@ -149,7 +149,7 @@ class ResultsPage(QWidget):
                 Column("Driver", lambda m: m.drivers),
                 Column("Penalty", lambda m: m.penalty),
                 Column("Adds", lambda m: m.added, align_right=True),
-                Column("Place", lambda m: f"P{m.before} → P{m.after}", lambda m: m.after),
+                Column("Place", lambda m: f"P{m.before} → P{m.after}", lambda m: m.before),
                 Column("Decision", lambda m: m.decision[:8], tip=lambda m: m.decision),
             ],
             parent=self,
@@ -157,6 +157,7 @@ class ResultsPage(QWidget):
         self.before_view = _table(self.before_model)
         self.after_view = _table(self.after_model)
         self.moves_view = _table(self.moves_model)
+        self.moves_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(_boxed("Before — the game's results", self.before_view))
@@ -178,7 +179,8 @@ class ResultsPage(QWidget):
         self.session.blockSignals(True)
         self.session.clear()
         for info in self._sessions():
-            label = f"{info.event} · {info.raw_type or info.type.value} · {info.track}"
+            track = info.track.replace("_", " ").title()
+            label = f"{info.event} · {info.raw_type or info.type.value} · {track}"
             self.session.addItem(f"{label} ({info.cars} cars)", info.id)
         index = self.session.findData(chosen) if chosen else -1
         if index < 0:

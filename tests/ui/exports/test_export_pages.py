@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from league_fixture import decide, player, report
+from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from steward_desk.app import Desk
@@ -82,7 +83,9 @@ def test_ledger_page_lists_the_drivers_nearest_a_threshold_first(desk: Desk) -> 
     # 2 of 3 strikes, then 2 live points; Alice's 4 points of May 2025 have expired.
     assert order == [player(6), player(3), player(1)]
     assert page.model.data(page.model.index(0, 4)) == "2 / 3"
-    assert "1 more strike brings race ban" in page.model.data(page.model.index(0, 5))
+    assert page.model.data(page.model.index(0, 5)) == "1 more → race ban (1 round(s))"
+    tip = page.model.data(page.model.index(0, 5), Qt.ItemDataRole.ToolTipRole)
+    assert tip == "2 of 3 strikes: 1 more strike brings race ban (1 round(s))"
 
 
 def test_decisions_feed_from_the_menu_is_signed_and_publishes_the_decisions(
