@@ -203,10 +203,18 @@ class NewReportDialog(QDialog):
         self._filter(self.search.text())
 
     def _filter(self, text: str) -> None:
-        needle = text.strip().casefold().lstrip("#")
-        for i in range(self.involved.count()):
+        """ "#12" finds car 12 only; anything else finds names and player ids containing it."""
+        needle = text.strip().casefold()
+        car = needle[1:].strip() if needle.startswith("#") else None
+        for i, entry in enumerate(self.entries):
             item = self.involved.item(i)
-            item.setHidden(bool(needle) and needle not in item.text().casefold())
+            if not needle:
+                hidden = False
+            elif car is not None:
+                hidden = car.isdigit() and str(entry.car_number) != car
+            else:
+                hidden = needle not in item.text().casefold()
+            item.setHidden(hidden)
 
     def set_reporter(self, player_id: str) -> None:
         self.reporter.setCurrentIndex(self.reporter.findData(player_id))
