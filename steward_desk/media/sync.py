@@ -5,12 +5,13 @@ libVLC's `get_time()`). On play, every clip is parked on its aligned position (r
 and all start together once they are ready. A clip whose race span has not begun waits on
 its first frame and starts when the clock reaches its offset; one past its end holds.
 
-Drift: libVLC's time only changes every ~250 ms, but when it changes it names the picture
-being shown (measured with stamped clips). So each *change* is one sample of
+Drift: libVLC's time only changes every ~250 ms, and when it changes it names (near enough)
+the picture being shown (measured with stamped clips). So each *change* is one sample of
 `player time − race clock`, taken against the clock halfway between the two ticks that
 bracket it; the median of the last few samples is the clip's drift. A clip more than one
-frame off is re-aligned by a seek that leads by the seek latency learnt from earlier ones.
-Sound comes from the focused clip only.
+frame off (two estimates in a row, and beyond the measuring floor) is re-aligned by a seek
+that leads by the seek latency learnt from earlier ones. Sound comes from the focused clip
+only.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from steward_desk.media.player import Player
 
 SAMPLES = 5  # fresh samples in the drift median
 MIN_SAMPLES = 3  # fewer than this: no verdict on drift yet
+# libVLC's time reports are off the picture by up to ~30 ms depending on the codec (measured
+# with stamped clips: exact for H.264 MKV, ±30 ms for VP9 and 30 fps MP4). A clip is re-aligned
+# when two estimates in a row put it more than max(one frame, this floor) off the clock.
+MEASURE_FLOOR_MS = 25.0
+PARK_TOLERANCE_MS = 300  # a paused seek counts as landed this close to its target
 
 
 class RaceClock:
@@ -108,6 +114,7 @@ class _ClipState:
     settle_until: float = 0.0
     changed_at: float = 0.0  # when the player's reported time last changed
     first_estimate: bool = True  # the next estimate measures the start latency
+    over_sign: bool | None = None  # the last estimate was over tolerance: ahead (True)/behind
     seek_lead_ms: float = 80.0  # libVLC restarts this much behind a seek while playing
 
 
@@ -258,7 +265,7 @@ class SyncController:
 
     def _try_start(self, now: float) -> None:
         deadline = self._starting_until or now
-        if now < deadline and not all(s.clip.player.ready() for s in self._clips.values()):
+        if now < deadline and not all(self._parked(s) for s in self._clips.values()):
             return
         self._starting_until = None
         video = any(s.clip.player.draws_video for s in self._clips.values())
@@ -267,6 +274,18 @@ class SyncController:
         for state in self._clips.values():
             state.first_estimate = True
             self._follow(state, now, now)
+
+    @staticmethod
+    def _parked(state: _ClipState) -> bool:
+        """Ready, and its paused seek has landed near where `play()` parked it (else it
+        would start from wherever it was and be far off for the first second)."""
+        player = state.clip.player
+        if not player.ready():
+            return False
+        if state.parked_at is None:
+            return True
+        position = player.position()
+        return position is not None and abs(position - state.parked_at) <= PARK_TOLERANCE_MS
 
     def _follow(self, state: _ClipState, now: float, mid: float) -> None:
         clip, player = state.clip, state.clip.player
@@ -324,12 +343,17 @@ class SyncController:
                 # Behind at the start (negative) means the clock should wait longer next time.
                 late_s = -estimate / 1000 / max(abs(self._rate), 0.1)
                 self.start_latency_s = min(max(self.start_latency_s + 0.5 * late_s, 0.0), 0.5)
-        if abs(estimate) > clip.frame_ms:
+        tolerance = max(clip.frame_ms, MEASURE_FLOOR_MS)
+        over = abs(estimate) > tolerance
+        persistent = over and state.over_sign == (estimate > 0)
+        state.over_sign = (estimate > 0) if over else None
+        if persistent:
             # Learn the latency: a clip still behind after a seek needs a longer lead.
             if drift.corrections:
                 state.seek_lead_ms = min(max(state.seek_lead_ms - estimate, 0.0), 1000.0)
             content = self.clock.position(now) - clip.offset_ms
             self._realign(state, content, now, count=True)
+            state.over_sign = None
 
     def _realign(self, state: _ClipState, content: float, now: float, *, count: bool) -> None:
         lead = state.seek_lead_ms * abs(self._rate) if count else 0.0

@@ -117,7 +117,7 @@ def test_two_onboards_start_together_from_their_aligned_positions() -> None:
     controller.tick()
     assert accused.seeks[-1] == 15_000 and reporter.seeks[-1] == 16_500
     assert accused.playing and reporter.playing and controller.started
-    run(controller, now, 3.0)
+    run(controller, now, 4.0)
     race = controller.position()
     assert abs(accused.true_position() - (race - 60_000)) <= 16.7
     assert abs(reporter.true_position() - (race - 58_500)) <= 1000 / 30
