@@ -214,7 +214,7 @@ def _league(desk: Desk) -> None:
 def build_panel(root: Path) -> Path:
     """Make the four desks under `root` (keys, key-set, the head steward's league)."""
     files = root / "files"
-    files.mkdir()
+    files.mkdir(parents=True)
     desks = {name: Desk(name, root / name.lower()) for name in ("Hana", "Ann", "Bo", "Cy")}
     for desk in desks.values():
         desk.home.mkdir()

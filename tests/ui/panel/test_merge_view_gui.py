@@ -1,0 +1,134 @@
+"""The head steward's afternoon in the GUI: three bundles dropped on the window, the Merge tab
+shows case 1 split 2–1 (agreement green, the split named in amber), Accept majority records
+and signs the decision; a forged bundle is refused with its reason and changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from panel.desks import Panel
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlmodel import select
+
+from steward_desk.app import Desk
+from steward_desk.storage.tables import Decision
+from steward_desk.ui.panel.actions import PanelCapability
+from steward_desk.ui.panel.merge_view import AGREE_BG, ROWS, SPLIT_BG
+
+
+def _bundles(judged: Panel) -> list[Path]:
+    return [judged.files / f"{name}.json" for name in ("ann", "bo", "cy")]
+
+
+def _drop(desk: Desk, paths: list[Path]) -> None:
+    """Drag files over the window (Qt delivers a drop only after the drag entered)."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(
+        QPoint(200, 200), Qt.DropAction.CopyAction, mime,
+        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    QApplication.sendEvent(desk.window, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(
+        QPointF(200, 200), Qt.DropAction.CopyAction, mime,
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    QApplication.sendEvent(desk.window, event)
+
+
+def test_the_panel_menu_offers_the_exchange(head_desk: Desk) -> None:
+    texts = [a.text() for a in head_desk.window.panel_menu.actions() if a.text()]
+    assert texts == [
+        "&Keys…",
+        "&Send verdicts…",
+        "Import &bundles…",
+        "Import &case pack…",
+        "&Export case pack…",
+        "&Merge view",
+    ]
+
+
+def test_dropped_bundles_merge_two_to_one_and_the_head_accepts_the_majority(
+    head_desk: Desk, judged: Panel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel: PanelCapability = head_desk.window.panel  # type: ignore[attr-defined]
+    warnings: list[str] = []
+    monkeypatch.setattr(panel, "warn", lambda title, text: warnings.append(text))
+    _drop(head_desk, _bundles(judged))
+    assert warnings == []
+
+    view = panel.open_merge_view()
+    assert head_desk.window.tabs.currentWidget() is view
+    assert view.cases.rowCount() == 2
+    assert view.current_panel().number == 1  # type: ignore[union-attr]
+    assert [view.grid.horizontalHeaderItem(c).text() for c in range(3)] == ["Ann", "Bo", "Cy"]
+    category, outcome = ROWS.index("category"), ROWS.index("outcome")
+    assert view.grid.item(category, 0).background().color() == AGREE_BG
+    assert view.grid.item(outcome, 2).background().color() == SPLIT_BG  # Cy, the dissent
+    assert view.grid.item(outcome, 2).text() == "Racing incident"
+    assert "Outcome: Penalty (Ann, Bo) vs Racing incident (Cy)" in view.split.text()
+    assert "quorum reached" in view.quorum.text() and "majority 2–1" in view.quorum.text()
+    assert view.accept_button.isEnabled()
+
+    monkeypatch.setattr(panel, "confirm", lambda title, text: True)
+    view.accept_button.click()
+    store = head_desk.store
+    with store.read() as session:
+        decision = session.exec(select(Decision)).one()
+    assert json.loads(decision.body_json)["penalty"] == {"type": "time", "value": 5}
+    assert json.loads(decision.dissent_json)[0]["steward"] == "Cy"
+    assert '"signature"' in decision.signed_document
+    assert "Decided" in view.notes.text()
+
+    # Case 2 split 1–1: no majority to accept, but the head steward may write the decision.
+    view.cases.setCurrentCell(1, 0)
+    assert not view.accept_button.isEnabled() and view.decide_button.isEnabled()
+
+    def written(dialog: Any) -> dict[str, Any]:
+        form = dialog.decision()
+        assert form["outcome"] in ("warning", "racing_incident")
+        form.update(outcome="warning", reasoning="Warned for the late move.", penalty=None)
+        return form
+
+    monkeypatch.setattr(panel, "ask_decision", written)
+    view.decide_button.click()
+    with store.read() as session:
+        assert len(session.exec(select(Decision)).all()) == 2
+    assert warnings == []
+
+
+def test_a_forged_bundle_is_refused_in_plain_words_and_changes_nothing(
+    head_desk: Desk, judged: Panel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel: PanelCapability = head_desk.window.panel  # type: ignore[attr-defined]
+    warnings: list[str] = []
+    monkeypatch.setattr(panel, "warn", lambda title, text: warnings.append(text))
+    doc = json.loads((judged.files / "ann.json").read_bytes())
+    doc["payload"] = doc["payload"][:-4] + ("AAAA" if doc["payload"][-4:] != "AAAA" else "BBBB")
+    forged = judged.files / "forged.json"
+    forged.write_text(json.dumps(doc))
+    before = judged.head.dump()
+    assert not panel.import_bundles([judged.files / "bo.json", forged])
+    assert judged.head.dump() == before
+    (message,) = warnings
+    assert message.startswith("Refused: the signature by Ann (steward")
+    assert "forged.json" in message and "Nothing was changed." in message
+
+
+def test_the_keys_dialog_shows_the_desk_key_and_the_key_set(head_desk: Desk, qtbot: QtBot) -> None:
+    panel: PanelCapability = head_desk.window.panel  # type: ignore[attr-defined]
+    dialog = panel.open_keys()
+    qtbot.addWidget(dialog)
+    assert "Hana" in dialog.who.text() and "head" in dialog.who.text()
+    assert json.loads(dialog.jwk.toPlainText())["kty"] == "OKP"
+    assert dialog.keys.rowCount() == 4 and dialog.trust_button.isEnabled()
+    assert not dialog.create_box.isVisible()
+    dialog.copy_jwk()
+    assert json.loads(QApplication.clipboard().text())["crv"] == "Ed25519"
