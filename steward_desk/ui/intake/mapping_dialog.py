@@ -142,6 +142,8 @@ class ColumnMappingDialog(QDialog):
         self.table.setObjectName("previewTable")
         self.table.setHorizontalHeaderLabels(list(preview.headers))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setWordWrap(False)
         for r, cells in enumerate(preview.rows):
             for c in range(len(preview.headers)):
@@ -214,9 +216,10 @@ class ColumnMappingDialog(QDialog):
     @staticmethod
     def _label_text(name: str) -> str:
         text = FIELD_LABELS[name]
+        several = " (several)" if name in MULTI_FIELDS else ""
         if name in ReportMapping.REQUIRED:
-            return f"<b>{text} *</b>"
-        return text + (" (several)" if name in MULTI_FIELDS else "")
+            return f"<b>{text} *</b>{several}"
+        return text + several
 
     def _wire_new_combo(self) -> None:
         for widget in self.fields.values():

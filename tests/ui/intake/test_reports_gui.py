@@ -66,6 +66,7 @@ def test_200_form_reports_go_through_the_mapping_dialog_and_are_flagged_in_the_q
         assert dialog.fields["session"].column() == ""  # the form has no session column
         labels = [w.text() for w in dialog.findChildren(QLabel)]
         assert "<b>Reporter *</b>" in labels and "<b>Description *</b>" in labels
+        assert "<b>Drivers involved *</b> (several)" in labels
         assert "Lap" in labels  # optional fields carry no mark
         assert "200 report(s)" in labels[0]
         # Unmapping a required field blocks the import and says which.
