@@ -111,16 +111,28 @@ class MergeView(QWidget):
         right = QVBoxLayout(detail)
         right.addWidget(self.title)
         right.addWidget(self.quorum)
-        right.addWidget(self.grid, 1)
+        right.addWidget(self.grid)
         right.addWidget(self.split)
         right.addWidget(self.notes)
+        legend = QLabel(
+            f"<span style='background:{AGREE_BG.name()};color:{AGREE_FG.name()}'>&nbsp;the panel "
+            f"agrees&nbsp;</span> &nbsp; <span style='background:{MAJORITY_BG.name()};"
+            f"color:{SPLIT_FG.name()}'>&nbsp;split: the majority&nbsp;</span> &nbsp; "
+            f"<span style='background:{SPLIT_BG.name()};color:{SPLIT_FG.name()}'>&nbsp;split: "
+            "the others&nbsp;</span>",
+            self,
+        )
+        legend.setObjectName("mergeLegend")
+        right.addWidget(legend)
+        right.addStretch(1)
         right.addLayout(buttons)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.cases)
         splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([520, 980])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
@@ -149,7 +161,8 @@ class MergeView(QWidget):
                 item.setToolTip(text)
                 self.cases.setItem(row, column, item)
         self.cases.resizeColumnsToContents()
-        self.cases.setColumnWidth(1, min(self.cases.columnWidth(1), 200))
+        self.cases.resizeRowsToContents()
+        self.cases.setColumnWidth(1, min(self.cases.columnWidth(1), 170))
         self.cases.blockSignals(False)
         ids = [p.incident_id for p in panels]
         row = ids.index(current) if current in ids else (0 if panels else -1)
@@ -194,6 +207,9 @@ class MergeView(QWidget):
                     item.setData(Qt.ItemDataRole.UserRole, "agree" if agrees else "split")
                 self.grid.setItem(r, c, item)
         self.grid.resizeRowsToContents()
+        rows_height = sum(self.grid.rowHeight(r) for r in range(self.grid.rowCount()))
+        frame = 2 * self.grid.frameWidth()
+        self.grid.setFixedHeight(self.grid.horizontalHeader().height() + rows_height + frame)
         split = panel.disagreements()
         self.split.setVisible(bool(split))
         self.split.setText("Disagreement — " + "<br>".join(split) if split else "")
