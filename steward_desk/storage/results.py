@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -355,7 +356,9 @@ def _store_drivers(session: Session, acc: AccSession) -> None:
     _insert_many(session, DriverRow, [v for pid, v in values.items() if pid not in existing])
 
 
-def _insert_many(session: Session, table: type[SQLModel], rows: list[dict[str, object]]) -> None:
+def _insert_many(
+    session: Session, table: type[SQLModel], rows: Sequence[Mapping[str, object]]
+) -> None:
     if not rows:
         return
     columns = tuple(rows[0])
@@ -366,13 +369,13 @@ def _insert_tuples(
     session: Session,
     table: type[SQLModel],
     columns: tuple[str, ...],
-    rows: list[tuple[object, ...]],
+    rows: Sequence[tuple[object, ...]],
 ) -> None:
     """INSERT rows given as tuples in `columns` order, inside the session's transaction."""
     if not rows:
         return
     connection = session.connection()
-    name = table.__tablename__  # type: ignore[attr-defined]
+    name = table.__tablename__
     if connection.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in columns)
         connection.exec_driver_sql(

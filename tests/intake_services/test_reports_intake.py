@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import Desk
+from intake_cli_desk import Desk
 from league_files import GOOGLE_HEADERS, LEAGUE, csv_bytes, reports_csv
 
 from steward_desk.intake.report_forms import guess_mapping, save_mapping

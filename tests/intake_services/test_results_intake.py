@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Desk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from intake_cli_desk import Desk
 from league_files import EVENT, LEAGUE, leaderboard, race_file, weekend_files
 
 from steward_desk.intake.results_import import import_results

@@ -110,7 +110,6 @@ class IntakeCapability:
         self.last_results: ResultsImport | None = None
         window = desk.window
         menu = window.file_menu
-        first = menu.actions()[0] if menu.actions() else None
         self.import_results_action = self._action("Import &results…", "Ctrl+I", self.import_results)
         self.import_folder_action = self._action(
             "Import results &folder…", None, self.import_results_folder
@@ -119,14 +118,15 @@ class IntakeCapability:
             "Import re&ports…", "Ctrl+Shift+I", self.import_reports
         )
         self.new_report_action = self._action("&New report…", "Ctrl+N", self.reports.new_report)
-        for action in (
-            self.import_results_action,
-            self.import_folder_action,
-            self.import_reports_action,
-            self.new_report_action,
-        ):
-            menu.insertAction(first, action)
-        menu.insertSeparator(first)
+        # Imports come first in File, above the window's own Refresh and Quit.
+        first = menu.actions()[0] if menu.actions() else None
+        for action in self._own_actions():
+            if first is None:
+                menu.addAction(action)
+            else:
+                menu.insertAction(first, action)
+        if first is not None:
+            menu.insertSeparator(first)
 
         self.open_footage_action = self._action(
             "Open footage at incident &time", "Ctrl+Shift+O", self.open_footage_at_time
@@ -141,6 +141,14 @@ class IntakeCapability:
         browser = window.details.browser
         browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         browser.customContextMenuRequested.connect(self._details_menu)
+
+    def _own_actions(self) -> list[QAction]:
+        return [
+            self.import_results_action,
+            self.import_folder_action,
+            self.import_reports_action,
+            self.new_report_action,
+        ]
 
     def _action(self, text: str, keys: str | None, slot: object) -> QAction:
         action = QAction(text, self.desk.window)

@@ -97,7 +97,9 @@ class NewReportDialog(QDialog):
         self.reporter.setObjectName("reporter")
         self.reporter.setEditable(True)
         self.reporter.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.reporter.lineEdit().setPlaceholderText("Type a name, car number or player id")
+        editor = self.reporter.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText("Type a name, car number or player id")
         self.search = QLineEdit(self)
         self.search.setObjectName("involvedSearch")
         self.search.setPlaceholderText("Search drivers involved…")

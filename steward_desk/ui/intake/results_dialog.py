@@ -53,12 +53,12 @@ class ResultsImportDialog(QDialog):
         intro = QLabel(f"<b>{len(files)} result file(s)</b><br>{names}", self)
         intro.setWordWrap(True)
 
-        self.event = QLineEdit(suggested_event, self)
-        self.event.setObjectName("eventName")
-        self.event.setPlaceholderText("e.g. Round 3 · Spa")
+        self.event_name = QLineEdit(suggested_event, self)
+        self.event_name.setObjectName("eventName")
+        self.event_name.setPlaceholderText("e.g. Round 3 · Spa")
         completer = QCompleter(known_events, self)
         completer.setCaseSensitivity(completer.caseSensitivity().CaseInsensitive)
-        self.event.setCompleter(completer)
+        self.event_name.setCompleter(completer)
         self.kind = QComboBox(self)
         self.kind.addItem("Series / championship (time penalties)", EventKind.SERIES.value)
         self.kind.addItem("Single event (licence points)", EventKind.SINGLE.value)
@@ -69,7 +69,7 @@ class ResultsImportDialog(QDialog):
         self.kind.currentIndexChanged.connect(self._kind_changed)
 
         form = QFormLayout()
-        form.addRow("Event", self.event)
+        form.addRow("Event", self.event_name)
         form.addRow("Kind", self.kind)
         form.addRow("Round", self.round)
         form.addRow("", self.final_round)
@@ -79,7 +79,7 @@ class ResultsImportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.event.textChanged.connect(self._validate)
+        self.event_name.textChanged.connect(self._validate)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -94,7 +94,7 @@ class ResultsImportDialog(QDialog):
         self.final_round.setEnabled(series)
 
     def _validate(self) -> None:
-        ok = bool(self.event.text().strip())
+        ok = bool(self.event_name.text().strip())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
     def set_kind(self, kind: EventKind) -> None:
@@ -103,7 +103,7 @@ class ResultsImportDialog(QDialog):
     def options(self) -> ResultsOptions:
         series = self.kind.currentData() == EventKind.SERIES.value
         return ResultsOptions(
-            event=self.event.text().strip(),
+            event=self.event_name.text().strip(),
             kind=EventKind(self.kind.currentData()),
             round=(self.round.value() or None) if series else None,
             final_round=self.final_round.isChecked() and series,

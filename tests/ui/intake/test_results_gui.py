@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Messages, answer, row_counts
+from intake_gui_helpers import Messages, answer, row_counts
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -59,11 +59,11 @@ def test_file_import_results_asks_for_the_event_and_imports_the_weekend(
     choose_files(monkeypatch, files)
 
     def fill(dialog: ResultsImportDialog) -> bool:
-        assert dialog.event.text() == "Spa · 2024-03-24"  # prefilled from the first file
+        assert dialog.event_name.text() == "Spa · 2024-03-24"  # prefilled from the first file
         assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
-        dialog.event.clear()
+        dialog.event_name.clear()
         assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
-        dialog.event.setText("Round 3 · Spa")
+        dialog.event_name.setText("Round 3 · Spa")
         dialog.set_kind(EventKind.SERIES)
         dialog.round.setValue(3)
         dialog.final_round.setChecked(True)
@@ -172,7 +172,7 @@ def test_dropping_a_folder_imports_it_as_one_event(
     shown = answer(monkeypatch, ResultsImportDialog)
     event = drop(desk, [files[0].parent])
     assert event.isAccepted()
-    assert len(shown) == 1 and len(shown[0].findChildren(type(shown[0].event))) >= 1
+    assert len(shown) == 1 and len(shown[0].findChildren(type(shown[0].event_name))) >= 1
     assert len(desk.store.league.sessions()) == 3
     assert len({s.event_id for s in desk.store.league.sessions()}) == 1
 
