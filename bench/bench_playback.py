@@ -16,7 +16,8 @@ VP9 WebM, OBS-like VFR MKV) play embedded in native windows, driven by the app's
   server and its frame stamp read; drift = the stamped pts (content ms) − the race clock's
   content time at the grab (+ means the picture is ahead). `max_abs` / `p95_abs` / `median`
   after the first second (the start, before any re-alignment, is reported apart as
-  `first_second_max_abs`). One frame is 16.7 ms at 60 fps, 33.3 ms at 30 fps; a grab takes a
+  `first_second_max_abs`; `on_clock_after_s` is when the picture first came within 1.5
+  frames of the clock). One frame is 16.7 ms at 60 fps, 33.3 ms at 30 fps; a grab takes a
   few ms itself, so the figures include that much measuring error.
 - `controller`: what the sync controller measured from libVLC's own time reports: its last
   drift estimate, the largest, and how many re-alignments it made.
@@ -234,6 +235,11 @@ def main() -> int:
                 "frame_ms": round(1000 / index.fps, 1),
                 "drift_ms": summary(settled),
                 "first_second_max_abs": round(max((abs(d) for d in early), default=0.0), 1),
+                # When the picture first came within a frame-and-a-half of the clock.
+                "on_clock_after_s": next(
+                    (round(t, 2) for t, d in samples[name] if abs(d) <= 1.5 * 1000 / index.fps),
+                    None,
+                ),
                 "controller": {
                     "last_estimate_ms": None
                     if drift.estimate_ms is None
@@ -256,6 +262,7 @@ def main() -> int:
             "cores": cores,
         },
         "start_latency_learnt_ms": round(rig.controller.start_latency_s * 1000, 1),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "tick_ms": TICK_S * 1000,
         "libvlc": reason,
     }

@@ -16,7 +16,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QLabel,
     QSplitter,
     QToolBar,
@@ -41,10 +40,11 @@ from steward_desk.ui.review.actions import SPECS, build_actions
 from steward_desk.ui.review.bookmarks_panel import BookmarksPanel
 from steward_desk.ui.review.clips import ClipEntry, tile_title
 from steward_desk.ui.review.fetcher import FrameFetcher
-from steward_desk.ui.review.scrubber import RaceScrubber
+from steward_desk.ui.review.scrubber import CLIP_COLOURS, MARGIN, RaceScrubber
 from steward_desk.ui.review.services import ReviewServices
 from steward_desk.ui.review.snapshot import SnapshotPart, compose, png_bytes
 from steward_desk.ui.review.tile import ClipTile
+from steward_desk.ui.review.tile_area import TileArea
 
 TICK_MS = 30
 VIDEO_TRUST_S = 0.25  # libVLC's picture replaces the exact frame this long after it starts
@@ -108,6 +108,7 @@ class ReviewWorkspace(QWidget):
         events.rate.connect(self._on_rate)
         events.focus.connect(self._on_focus)
         events.offset.connect(self._on_offset)
+        events.tracks.connect(lambda _tracks: self._describe_clips())
         app = QCoreApplication.instance()
         if app is not None:
             # libVLC must stop before the tiles' windows go, also when the app quits with the
@@ -131,10 +132,7 @@ class ReviewWorkspace(QWidget):
         self.banner.setVisible(not self.video_available)
         self.banner.setText(self._banner_text())
         self.toolbar = self._build_toolbar()
-        self.grid_host = QWidget()
-        self.grid = QGridLayout(self.grid_host)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(4)
+        self.grid_host = TileArea()
         self.scrubber = RaceScrubber(self.timeline)
         self.scrubber.scrub_started.connect(self._on_scrub_started)
         self.bookmarks_panel = BookmarksPanel(self.timeline)
@@ -144,8 +142,14 @@ class ReviewWorkspace(QWidget):
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.grid_host, 1)
+        column.addWidget(self.grid_host)
         column.addWidget(self.scrubber)
+        self.clip_list = QLabel()
+        self.clip_list.setTextFormat(Qt.TextFormat.RichText)
+        self.clip_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.clip_list.setContentsMargins(MARGIN, 0, 0, 0)
+        column.addWidget(self.clip_list)
+        column.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.bookmarks_panel)
@@ -266,8 +270,8 @@ class ReviewWorkspace(QWidget):
                 entry.player.close()
                 entry.player = None
         self.fetcher.close()
+        self.grid_host.set_tiles([], 1)
         for entry in self.entries.values():
-            self.grid.removeWidget(entry.tile)
             entry.tile.deleteLater()
         self.entries.clear()
         self.timeline.set_playing(False)
@@ -300,11 +304,9 @@ class ReviewWorkspace(QWidget):
             if mode == 2 and focus in self.entries and focus not in shown:
                 shown = [shown[0], focus]
         for entry in self.entries.values():
-            self.grid.removeWidget(entry.tile)
             entry.tile.setVisible(entry.clip_id in shown)
         columns = 1 if len(shown) == 1 else 2
-        for i, clip_id in enumerate(shown):
-            self.grid.addWidget(self.entries[clip_id].tile, i // columns, i % columns)
+        self.grid_host.set_tiles([self.entries[c].tile for c in shown], columns)
 
     def layout_1(self) -> None:
         self.set_layout(1)
@@ -343,12 +345,39 @@ class ReviewWorkspace(QWidget):
             entry.tile.set_focused(entry.clip_id == clip_id)
         self.controller.set_focus(clip_id)
 
+    def _describe_clips(self) -> None:
+        """Under the scrubber: each clip's colour (as on the scrubber), where its first frame
+        sits on the race clock, its frame rate and length."""
+        rows = []
+        for i, track in enumerate(self.timeline.tracks):
+            entry = self.entries.get(track.clip_id)
+            if entry is None:
+                continue
+            colour = CLIP_COLOURS[i % len(CLIP_COLOURS)]
+            facts = [f"first frame at {format_race_time(track.offset_ms)}"]
+            if entry.server is not None:
+                index = entry.server.index
+                rate = f"{index.fps:.3g} fps" + (" VFR" if index.vfr else "")
+                facts += [
+                    rate,
+                    f"{index.width}×{index.height}",
+                    f"{index.duration_ms / 1000:.1f} s",
+                ]
+            elif entry.tile.error is not None:
+                facts = ["unavailable"]
+            rows.append(
+                f'<span style="color:{colour}">■</span> {i + 1}. '
+                f"{entry.tile.title.text()} — {' · '.join(facts)}"
+            )
+        self.clip_list.setText("<br>".join(rows))
+
     # -- opening clips -------------------------------------------------------------------------------
     def _on_opened(self, clip_id: str, result: object) -> None:
         entry = self.entries.get(clip_id)
         if entry is None or not isinstance(result, FrameServer):
             if entry is not None:
                 entry.tile.show_error(_describe_failure(entry.path, result))
+                self._describe_clips()
             elif isinstance(result, FrameServer):
                 result.close()  # an incident closed while the file was opening
             return
