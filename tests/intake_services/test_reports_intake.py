@@ -9,6 +9,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from intake_cli_desk import Desk
 from league_files import GOOGLE_HEADERS, LEAGUE, csv_bytes, reports_csv
 
@@ -174,3 +176,21 @@ def test_a_hand_filed_report_with_an_unknown_driver_is_refused(desk: Desk, impor
     )  # fmt: skip
     assert result.code == 1 and "S76561190000000000" in result.err
     assert desk.counts() == before
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)))
+def test_any_bytes_as_a_report_export_are_filed_or_refused_cleanly(
+    desk: Desk, imported_race, tmp_path: Path, data: bytes
+) -> None:
+    if not desk.db.exists():
+        imported_race()
+    export = tmp_path / "fuzz.csv"
+    export.write_bytes(data)
+    before = desk.counts()
+    result = desk("import", "reports", export)
+    assert result.code in (0, 1), result.err
+    assert "Traceback" not in result.err
+    if result.code == 1:
+        assert "fuzz.csv" in result.err
+        assert desk.counts() == before

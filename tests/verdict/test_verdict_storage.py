@@ -175,7 +175,7 @@ def test_precedents_come_from_earlier_decisions_same_track_first(
     repo: VerdictRepository, store
 ) -> None:
     spa = add_decision(
-        store, "7", {"category": "avoidable_contact", "outcome": "penalty",
+        store, "6", {"category": "avoidable_contact", "outcome": "penalty",
                      "penalty": {"type": "time", "value": 10}, "reasoning": "Squeeze at Les Combes."},
         days_ago=2,
     )  # fmt: skip
@@ -228,16 +228,16 @@ def test_the_appeal_window_opens_when_the_decision_is_published(
 
     from steward_desk.storage.tables import Decision
 
-    case = repo.case("7")
+    case = repo.case("6")
     clocks = case.deadlines(rulebook)
     assert clocks is not None and clocks.appeal_until is None
-    decision = add_decision(store, "7", {"category": "avoidable_contact", "outcome": "warning"})
+    decision = add_decision(store, "6", {"category": "avoidable_contact", "outcome": "warning"})
     published = datetime.now(UTC)
     with store.transaction() as session:
         row = session.get(Decision, decision)
         assert row is not None
         row.published_at = published
-    clocks = repo.case("7").deadlines(rulebook)
+    clocks = repo.case("6").deadlines(rulebook)
     assert clocks is not None and clocks.appeal_until is not None
     hours = (clocks.appeal_until - published).total_seconds() / 3600
     assert hours == pytest.approx(rulebook.deadlines.appeal_hours)

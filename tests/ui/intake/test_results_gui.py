@@ -189,3 +189,29 @@ def test_dropping_a_report_export_opens_the_report_import(
     assert len(desk.store.league.sessions()) == 1  # the results went in
     assert len(mapped) == 1 and mapped[0].preview.total_rows == 4
     assert row_counts(desk)["incident"] == 0  # cancelled at the mapping: nothing filed
+
+
+def test_on_the_worker_pool_the_window_stays_live_and_the_results_arrive(
+    league: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, messages: Messages
+) -> None:
+    """The real pool (not the synchronous test runner): the import runs on a thread and
+    its result comes back on the main thread."""
+    from steward_desk.app import build_desk
+    from steward_desk.paths import Paths
+
+    home = tmp_path / "desk"
+    desk = build_desk(Paths(home=home, db_url=f"sqlite:///{home / 'd.sqlite'}"))
+    qtbot.addWidget(desk.window)
+    try:
+        files = league.weekend_files(tmp_path / "results")
+        answer(monkeypatch, ResultsImportDialog)
+        choose_files(monkeypatch, files)
+        desk.window.intake.import_results_action.trigger()
+        qtbot.waitUntil(lambda: desk.window.intake.last_results is not None, timeout=20_000)
+        assert [s.cars for s in desk.window.intake.last_results.sessions] == [9, 9, 9]
+        assert "Imported 3 of 3" in desk.window.statusBar().currentMessage()
+        assert messages.shown == []
+    finally:
+        desk.runner.wait(10_000)
+        desk.window.close()
+        desk.store.close()
