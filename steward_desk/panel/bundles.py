@@ -183,9 +183,10 @@ def _import_one(
     steward = rows.ensure_steward(
         session, signer.kid, entry.name, entry.role.value, entry.jwk.to_dict()
     )
-    new = 0
+    incidents = rows.held_incidents(session, (v.incident_id for v in verdicts))
+    batch = []
     for index, verdict in enumerate(verdicts):
-        if session.get(Incident, verdict.incident_id) is None:
+        if verdict.incident_id not in incidents:
             raise BundleError(
                 UNKNOWN_INCIDENT,
                 f"verdicts[{index}] is on incident {verdict.incident_id}, which this desk does "
@@ -195,19 +196,19 @@ def _import_one(
             )
         body = verdict.to_json()
         body["steward"] = StewardRef(steward.id, steward.name).to_json()
-        try:
-            added = rows.store_submitted_verdict(
-                session, verdict.id, verdict.incident_id, steward.id, body,
-                version=verdict.version, supersedes=verdict.supersedes,
-                created_at=verdict.created_at, submitted_at=verdict.created_at,
-            )  # fmt: skip
-        except ValueError as error:
-            raise BundleError(
-                CONFLICT, f"verdicts[{index}]: {error}", source=source, passed=accepted.checks
-            ) from None
-        new += int(added)
-        if added:
-            _await_panel(session, store, verdict.incident_id)
+        batch.append(
+            (verdict.id, verdict.incident_id, body, verdict.version, verdict.supersedes,
+             verdict.created_at)
+        )  # fmt: skip
+    try:
+        added = rows.store_submitted_verdicts(session, steward.id, batch)
+    except ValueError as error:
+        raise BundleError(CONFLICT, str(error), source=source, passed=accepted.checks) from None
+    new = len(added)
+    fresh = set(added)
+    moved = {v.incident_id for v in verdicts if v.id in fresh}
+    for incident_id in sorted(moved):
+        _await_panel(session, store, incidents[incident_id])
     documents.remember(session, accepted, data, kind=KIND, source=source, items=len(verdicts))
     audit.record(
         session, store.actor, "bundle.imported", "panel", accepted.verified.document_hash,
@@ -216,10 +217,9 @@ def _import_one(
     return BundleImport(source, who, accepted.seq, len(verdicts), new, False, accepted.checks)
 
 
-def _await_panel(session: Session, store: Store, incident_id: str) -> None:
+def _await_panel(session: Session, store: Store, incident: Incident) -> None:
     """A case whose first panel verdicts arrive now awaits the panel (when the workflow allows)."""
-    incident = session.get(Incident, incident_id)
-    assert incident is not None
+    incident_id = incident.id
     before = IncidentStatus(incident.status)
     try:
         after = transition(before, CaseAction.SEND_TO_PANEL)

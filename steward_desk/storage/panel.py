@@ -348,46 +348,58 @@ def submitted_verdicts(session: Session, steward_id: str) -> list[VerdictRow]:
     )
 
 
-def store_submitted_verdict(
+def store_submitted_verdicts(
     session: Session,
-    verdict_id: str,
-    incident_id: str,
     steward_id: str,
-    body: Mapping[str, Any],
-    *,
-    version: int,
-    supersedes: str | None,
-    created_at: datetime,
-    submitted_at: datetime,
-) -> bool:
-    """Keep a submitted verdict version; False when that exact version is already here.
+    verdicts: Sequence[tuple[str, str, Mapping[str, Any], int, str | None, datetime]],
+) -> list[str]:
+    """Keep many submitted verdict versions at once: (id, incident id, body, version,
+    supersedes, created at). Returns the ids that were new; the same id with another body
+    raises `ValueError` naming it (a submitted verdict is never changed)."""
+    ids = [v[0] for v in verdicts]
+    existing = {
+        row.id: row
+        for chunk in _chunks(ids)
+        for row in session.exec(select(VerdictRow).where(col(VerdictRow.id).in_(chunk)))
+    }
+    new: list[str] = []
+    rows: list[VerdictRow] = []
+    for verdict_id, incident_id, body, version, supersedes, created_at in verdicts:
+        body_json = json.dumps(dict(body), ensure_ascii=False, sort_keys=True)
+        held = existing.get(verdict_id)
+        if held is not None:
+            if held.body_json == body_json and held.steward_id == steward_id:
+                continue
+            raise ValueError(
+                f"verdict {verdict_id} is already held here with different content; a "
+                "submitted verdict is never changed (a correction is a new version)"
+            )
+        rows.append(
+            VerdictRow(
+                id=verdict_id, incident_id=incident_id, steward_id=steward_id, version=version,
+                supersedes=supersedes, status="submitted", body_json=body_json,
+                created_at=created_at, updated_at=created_at, submitted_at=created_at,
+            )
+        )  # fmt: skip
+        new.append(verdict_id)
+    session.add_all(rows)
+    session.flush()
+    return new
 
-    A submitted version is immutable: the same id with another body raises `ValueError`.
-    """
-    body_json = json.dumps(dict(body), ensure_ascii=False, sort_keys=True)
-    existing = session.get(VerdictRow, verdict_id)
-    if existing is not None:
-        if existing.body_json == body_json and existing.steward_id == steward_id:
-            return False
-        raise ValueError(
-            f"verdict {verdict_id} is already held here with different content; a submitted "
-            "verdict is never changed (a correction is a new version)"
-        )
-    session.add(
-        VerdictRow(
-            id=verdict_id,
-            incident_id=incident_id,
-            steward_id=steward_id,
-            version=version,
-            supersedes=supersedes,
-            status="submitted",
-            body_json=body_json,
-            created_at=created_at,
-            updated_at=submitted_at,
-            submitted_at=submitted_at,
-        )
-    )
-    return True
+
+def held_incidents(session: Session, ids: Iterable[str]) -> dict[str, Incident]:
+    """The incidents among `ids` that this database holds."""
+    wanted = sorted(set(ids))
+    return {
+        row.id: row
+        for chunk in _chunks(wanted)
+        for row in session.exec(select(Incident).where(col(Incident.id).in_(chunk)))
+    }
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
+    # SQLite caps the number of bound parameters of one statement.
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def panel_verdicts(session: Session, incident_id: str) -> list[tuple[VerdictRow, Steward]]:
