@@ -54,6 +54,8 @@ DRAFT = "draft"
 SUBMITTED = "submitted"
 # Keys the desk sets on submission; whatever a form file says about them is replaced.
 _DESK_KEYS = ("id", "incident_id", "steward", "version", "supersedes", "created_at", "submitted")
+# Form fields the core verdict shape does not hold: kept with the submission's audit entry.
+FORM_ONLY = ("evidence", "affected")
 
 
 class ConflictOfInterest(PermissionError):
@@ -348,6 +350,7 @@ class VerdictRepository:
             )
         form = dict(body)
         evidence = [EvidenceItem.coerce(e).to_json() for e in form.pop("evidence", []) or []]
+        affected = [str(p) for p in form.pop("affected", []) or []]
         for key in _DESK_KEYS:
             form.pop(key, None)
         now = datetime.now(UTC)
@@ -391,6 +394,7 @@ class VerdictRepository:
                 penalty=verdict.to_json()["penalty"],
                 override_reason=bool(verdict.override_reason.strip()),
                 evidence=evidence,
+                affected=affected,
             )
             self._move(
                 session, case.incident_id, CaseAction.SEND_TO_PANEL, "", quiet=True,
@@ -407,7 +411,9 @@ class VerdictRepository:
         if existing is not None:
             return existing
         body = {k: v for k, v in latest.body.items() if k not in _DESK_KEYS}
-        body["evidence"] = [e.to_json() for e in self.cited_evidence(latest.id)]
+        extra = self.form_extras(latest.id)
+        body["evidence"] = extra.get("evidence", [])
+        body["affected"] = extra.get("affected", [])
         return self.save_draft(incident_id, steward, body)
 
     def ensure_editable(self, verdict_id: str) -> None:
@@ -497,16 +503,21 @@ class VerdictRepository:
             superseded_by=superseded_by,
         )
 
-    def cited_evidence(self, verdict_id: str) -> list[EvidenceItem]:
-        """The evidence a submitted verdict cited (kept with its audit entry)."""
+    def form_extras(self, verdict_id: str) -> dict[str, Any]:
+        """The form fields of a submitted verdict that live in its audit entry: the
+        evidence it cited and the drivers marked affected."""
         with self.store.read() as session:
             for entry in session.exec(
                 select(AuditLog).where(AuditLog.action == "verdict.submitted")
             ):
                 detail = json.loads(entry.detail_json or "{}")
                 if detail.get("verdict") == verdict_id:
-                    return [EvidenceItem.coerce(e) for e in detail.get("evidence", [])]
-        return []
+                    return {k: detail.get(k, []) for k in FORM_ONLY}
+        return {}
+
+    def cited_evidence(self, verdict_id: str) -> list[EvidenceItem]:
+        """The evidence a submitted verdict cited."""
+        return [EvidenceItem.coerce(e) for e in self.form_extras(verdict_id).get("evidence", [])]
 
     # -- recusals --------------------------------------------------------------------------
     def recuse(self, incident_id: str, steward: StewardInfo, reason: str) -> None:

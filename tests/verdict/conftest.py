@@ -3,9 +3,7 @@ earlier decisions stored as the head steward's desk stores them (the precedents)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,11 +11,7 @@ from steward_desk.core.rulebook import Rulebook, load_rulebook
 from steward_desk.paths import Paths
 from steward_desk.storage.stewards import StewardInfo, StewardRepository
 from steward_desk.storage.store import Store
-from steward_desk.storage.tables import Decision
 from steward_desk.storage.verdicts import VerdictRepository
-
-ZOE = "S76561198000000101"  # case 1 reporter, Apex Predators
-JOSE = "S76561198000000102"  # case 1 accused, Scuderia Nova
 
 
 @pytest.fixture(scope="session")
@@ -47,44 +41,3 @@ def stewards(store: Store) -> dict[str, StewardInfo]:
         "nova": repo.register("Nico Nova", team="Scuderia Nova", player_id="S76561198000009999"),
         "head": repo.register("Hedda Head", ["head"]),
     }
-
-
-def add_decision(
-    store: Store,
-    case: str,
-    body: dict[str, object],
-    *,
-    days_ago: float = 1.0,
-    supersedes: str | None = None,
-) -> str:
-    """Store a final decision on demo case `case` (the panel desk's shape: CLI.md + incident)."""
-    incident_id = store.incidents.resolve(case)
-    with store.transaction() as session:
-        row = Decision(
-            incident_id=incident_id,
-            decided_by="Hedda Head",
-            body_json=json.dumps({**body, "incident_id": incident_id}),
-            decided_at=datetime.now(UTC) - timedelta(days=days_ago),
-            supersedes=supersedes,
-        )
-        session.add(row)
-        session.flush()
-        return row.id
-
-
-def contact_verdict(**changes: object) -> dict[str, object]:
-    """A complete verdict on case 1 (series, avoidable contact) as the tariff suggests it."""
-    body: dict[str, object] = {
-        "category": "avoidable_contact",
-        "outcome": "penalty",
-        "at_fault": [JOSE],
-        "penalty": {"type": "time", "value": 5},
-        "checklist": {"overlap_before_turn_in": False, "opening_lap": True},
-        "factors": [],
-        "severity": "moderate",
-        "rule_refs": ["On-Track Behaviour / Passing and Overtaking"],
-        "reasoning": "#11 turned in without an overlap and pushed #7 into the wall.",
-        "private_notes": "Onboard of #11 shows no lift.",
-    }
-    body.update(changes)
-    return body

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import JOSE, contact_verdict
+from verdict_cases import JOSE, contact_verdict
 
 from steward_desk.cli.main import main
 from steward_desk.paths import Paths

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import JOSE, ZOE, add_decision, contact_verdict
 from sqlmodel import select
+from verdict_cases import JOSE, ZOE, add_decision, contact_verdict
 
 from steward_desk.core.model import IncidentStatus, Outcome, Penalty, PenaltyType
 from steward_desk.core.verdict import VerdictError

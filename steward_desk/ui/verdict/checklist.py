@@ -38,6 +38,8 @@ class ChecklistWidget(QWidget):
 
     def set_category(self, category: Category | None) -> None:
         for widget in self._rows:
+            widget.hide()
+            widget.setParent(None)  # out of findChild's reach before the deferred delete
             widget.deleteLater()
         self._rows = []
         self.groups = {}

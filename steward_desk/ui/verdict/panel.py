@@ -425,6 +425,8 @@ class VerdictPanel(QWidget):
                 for i in range(self.evidence.count()):
                     item = self.evidence.item(i)
                     data = item.data(Qt.ItemDataRole.UserRole)
+                    if data is None:
+                        continue  # the "no bookmarks yet" line
                     checked = (data.ref, data.label) in refs
                     item.setCheckState(
                         Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,7 +33,13 @@ def steward_desk(desk: Desk) -> Desk:
     return desk
 
 
-def add_decision(store: Store, case: str, body: dict[str, object], days_ago: float = 1) -> str:
+@pytest.fixture
+def add_decision() -> Callable[..., str]:
+    """Store a head steward's decision on a demo case (a precedent for later cases)."""
+    return _add_decision
+
+
+def _add_decision(store: Store, case: str, body: dict[str, object], days_ago: float = 1) -> str:
     incident_id = store.incidents.resolve(case)
     with store.transaction() as session:
         row = Decision(

@@ -3,9 +3,9 @@ conflicts of interest, the override reason, submission and correction, the case 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from conftest import add_decision
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
@@ -112,7 +112,9 @@ def test_a_penalty_off_the_tariff_needs_a_reason_before_submit(
     assert panel.repo.case("1").status is IncidentStatus.AWAITING_PANEL
 
 
-def test_precedents_are_listed_and_a_departure_is_flagged(steward_desk: Desk, qtbot: QtBot) -> None:
+def test_precedents_are_listed_and_a_departure_is_flagged(
+    steward_desk: Desk, qtbot: QtBot, add_decision: Callable[..., str]
+) -> None:
     store = steward_desk.store
     add_decision(store, "6", {"category": "avoidable_contact", "outcome": "penalty",
                               "penalty": {"type": "time", "value": 10}, "reasoning": "Squeeze."})  # fmt: skip
@@ -188,7 +190,7 @@ def test_the_incident_menu_moves_cases_by_the_workflow(steward_desk: Desk, qtbot
 
 
 def test_the_case_details_show_the_decision_target_and_then_the_appeal_window(
-    steward_desk: Desk,
+    steward_desk: Desk, add_decision: Callable[..., str]
 ) -> None:
     flow = steward_desk.window.verdicts.workflow
     store = steward_desk.store
