@@ -107,12 +107,12 @@ class RaceScrubber(QWidget):
         self._paint_laps(p, groove, text)
         self._paint_incident(p, groove)
         self._paint_bookmarks(p, groove)
-        self._paint_head(p, groove, text)
         start, end = self.timeline.span()
         p.setPen(text)
         bottom = QRectF(MARGIN, self.height() - 16, self.width() - 2 * MARGIN, 14)
         p.drawText(bottom, Qt.AlignmentFlag.AlignLeft, format_race_time(start))
         p.drawText(bottom, Qt.AlignmentFlag.AlignRight, format_race_time(end))
+        self._paint_head(p, groove, text)
         p.end()
 
     def _paint_clips(self, p: QPainter, groove: QRectF) -> None:
@@ -157,6 +157,9 @@ class RaceScrubber(QWidget):
         if when is None:
             return
         x = self.x_for(when)
+        p.setPen(QColor(INCIDENT_COLOUR))
+        p.drawText(QPointF(x + 8, 11), "reported")
+        p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(INCIDENT_COLOUR))
         p.drawPolygon(QPolygonF([QPointF(x - 6, 12), QPointF(x + 6, 12), QPointF(x, 21)]))
         p.setPen(QPen(QColor(INCIDENT_COLOUR), 2))
@@ -177,11 +180,13 @@ class RaceScrubber(QWidget):
         here = self.shown_position()
         x = self.x_for(here)
         p.setPen(QPen(text, 2))
-        p.drawLine(QPointF(x, groove.top() - 6), QPointF(x, groove.bottom() + 6))
+        p.drawLine(QPointF(x, groove.top() - 6), QPointF(x, self.height() - 17))
+        # The time sits under the bar, so the reported-time marker and lap labels above
+        # stay visible when the handle stands on them.
         label = format_race_time(here)
         width = p.fontMetrics().horizontalAdvance(label) + 8
         left = min(max(x - width / 2, 0), self.width() - width)
-        box = QRectF(left, 0, width, 13)
+        box = QRectF(left, self.height() - 17, width, 15)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(self.palette().base())
         p.drawRoundedRect(box, 3, 3)
