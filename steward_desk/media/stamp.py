@@ -112,7 +112,9 @@ def _sample(image: np.ndarray, lay: StampLayout) -> np.ndarray | None:
     h, w = image.shape[:2]
     if lay.y + ROWS * lay.cell > h or lay.x + BITS * lay.cell > w or lay.cell < 2:
         return None
-    grey = image.mean(axis=2) if image.ndim == 3 else image.astype(np.float64)
+    # Only the grid's box is averaged: a whole 1080p frame would cost tens of ms.
+    box = image[: int(lay.y + ROWS * lay.cell) + 1, : int(lay.x + BITS * lay.cell) + 1]
+    grey = box.mean(axis=2) if box.ndim == 3 else box.astype(np.float64)
     out = np.empty((ROWS, BITS))
     quarter = lay.cell / 4
     for r in range(ROWS):
