@@ -11,7 +11,7 @@ from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError
 from steward_desk.cli.keys import add_passphrase_option, desk_key, desk_keyset
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
-from steward_desk.panel.bundles import export_bundle, import_bundles
+from steward_desk.panel.bundles import export_bundle, import_bundles, steward_recusals
 from steward_desk.panel.errors import PanelError
 from steward_desk.storage.stewards import desk_steward
 from steward_desk.storage.verdicts import VerdictRepository
@@ -43,7 +43,10 @@ def export_verdicts(args: argparse.Namespace, ctx: Context) -> int:
     records = VerdictRepository(store, rulebook).submitted(steward_id=steward.id)
     verdicts = [record.verdict(rulebook) for record in records]
     try:
-        done = export_bundle(store, key, identity.name, verdicts, args.out)
+        done = export_bundle(
+            store, key, identity.name, verdicts, args.out,
+            recusals=steward_recusals(store, steward.id),
+        )  # fmt: skip
     except PanelError as error:
         raise CliError(str(error)) from None
     say(f"Bundle {done.seq} with {done.verdicts} verdict(s) signed by {identity.name}: {done.path}")

@@ -49,7 +49,7 @@ from steward_desk.storage.tables import Incident
 VERDICTS_CTY = "application/vnd.steward-desk.verdicts+json"
 KIND = "verdicts"
 FORMAT = 1
-_PAYLOAD_KEYS = {"format", "steward", "verdicts", "seq", "prev", "issued_at"}
+_PAYLOAD_KEYS = {"format", "steward", "verdicts", "recusals", "seq", "prev", "issued_at"}
 
 
 @dataclass(frozen=True)
@@ -82,19 +82,33 @@ class BundleImport:
 
 
 def bundle_payload(
-    steward_kid: str, steward_name: str, verdicts: Iterable[Verdict]
+    steward_kid: str,
+    steward_name: str,
+    verdicts: Iterable[Verdict],
+    recusals: Iterable[tuple[str, str]] = (),
 ) -> dict[str, Any]:
-    """The payload of a bundle (before its chain link): the verdicts under the signer's kid."""
+    """The payload of a bundle (before its chain link): the verdicts under the signer's kid,
+    and the cases the steward stood back from (incident id, reason), if any."""
     docs = []
     for verdict in verdicts:
         doc = verdict.to_json()
         doc["steward"] = {"id": steward_kid, "name": steward_name}
         docs.append(doc)
-    return {
+    payload: dict[str, Any] = {
         "format": FORMAT,
         "steward": {"kid": steward_kid, "name": steward_name},
         "verdicts": docs,
     }
+    stood_back = [{"incident_id": i, "reason": r} for i, r in recusals]
+    if stood_back:
+        payload["recusals"] = stood_back
+    return payload
+
+
+def steward_recusals(store: Store, steward_id: str) -> list[tuple[str, str]]:
+    """(incident id, reason) of the cases this desk's steward stood back from."""
+    with store.read() as session:
+        return rows.recusals_by(session, steward_id)
 
 
 def export_bundle(
@@ -104,10 +118,12 @@ def export_bundle(
     verdicts: Sequence[Verdict],
     out: Path,
     *,
+    recusals: Sequence[tuple[str, str]] = (),
     now: datetime | None = None,
 ) -> BundleExport:
-    """Sign `verdicts` (this steward's submitted ones) as the next bundle and write `out`."""
-    if not verdicts:
+    """Sign `verdicts` (this steward's submitted ones) and `recusals` (incident id, reason)
+    as the next bundle and write `out`."""
+    if not verdicts and not recusals:
         raise BundleError(
             BAD_CONTENT,
             "there are no submitted verdicts to send: submit a verdict first (a draft is never sent)",
@@ -117,7 +133,7 @@ def export_bundle(
         raise BundleError(
             BAD_CONTENT, f"verdict {drafts[0]} is a draft; only submitted verdicts travel"
         )
-    payload = bundle_payload(key.kid, steward_name, verdicts)
+    payload = bundle_payload(key.kid, steward_name, verdicts, recusals)
     with store.transaction() as session:
         signed = documents.sign_next(
             session, KIND, VERDICTS_CTY, payload, key, source=str(out), items=len(verdicts), now=now
@@ -209,6 +225,15 @@ def _import_one(
     moved = {v.incident_id for v in verdicts if v.id in fresh}
     for incident_id in sorted(moved):
         _await_panel(session, store, incidents[incident_id])
+    for index, (incident_id, reason) in enumerate(_read_recusals(accepted.payload, source)):
+        if rows.held_incidents(session, [incident_id]) == {}:
+            raise BundleError(
+                UNKNOWN_INCIDENT,
+                f"recusals[{index}] is on incident {incident_id}, which this desk does not hold",
+                source=source,
+                passed=accepted.checks,
+            )
+        rows.record_recusal(session, store.actor, incident_id, steward, reason)
     documents.remember(session, accepted, data, kind=KIND, source=source, items=len(verdicts))
     audit.record(
         session, store.actor, "bundle.imported", "panel", accepted.verified.document_hash,
@@ -232,6 +257,27 @@ def _await_panel(session: Session, store: Store, incident: Incident) -> None:
         before=before.value, after=after.value, move=CaseAction.SEND_TO_PANEL.value,
         reason="panel verdicts arrived",
     )  # fmt: skip
+
+
+def _read_recusals(payload: Mapping[str, Any], source: str) -> list[tuple[str, str]]:
+    raw = payload.get("recusals", [])
+    out: list[tuple[str, str]] = []
+    if not isinstance(raw, list):
+        raise BundleError(BAD_CONTENT, "recusals must be a list", source=source)
+    for index, item in enumerate(raw):
+        if (
+            not isinstance(item, Mapping)
+            or set(item) != {"incident_id", "reason"}
+            or not isinstance(item["incident_id"], str)
+            or not isinstance(item["reason"], str)
+        ):
+            raise BundleError(
+                BAD_CONTENT,
+                f'recusals[{index}] must be {{"incident_id": "…", "reason": "…"}}',
+                source=source,
+            )
+        out.append((item["incident_id"], item["reason"]))
+    return out
 
 
 def read_bundle(

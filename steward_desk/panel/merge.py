@@ -173,6 +173,13 @@ def incident_panel(session: Session, incident_id: str, rulebook: Rulebook) -> In
         reason = conflict_of_interest(member, context.involved, context.teams, rulebook.panel)
         if reason is not None:
             recusals.append(Recusal(key, reason))
+    for steward_id, reason in rows.recorded_recusals(session, incident_id):
+        recused = session.get(Steward, steward_id)
+        key = (recused.kid or recused.id) if recused is not None else steward_id
+        if recused is not None:
+            stewards.setdefault(key, recused)
+        if all(r.steward_key != key for r in recusals):
+            recusals.append(Recusal(key, reason))
     result = merge_panel(
         incident_id, verdicts, rulebook.panel, key=lambda v: v.steward.id, recusals=recusals
     )

@@ -18,8 +18,10 @@ from sqlmodel import Session, col, select
 
 from steward_desk.core.model import Driver, InvolvedDriver, InvolvementRole
 from steward_desk.signing.validity import timestamp
+from steward_desk.storage import audit
 from steward_desk.storage.panel_tables import PanelDocument
 from steward_desk.storage.tables import (
+    AuditLog,
     CarDriver,
     CarEntry,
     Decision,
@@ -400,6 +402,49 @@ def held_incidents(session: Session, ids: Iterable[str]) -> dict[str, Incident]:
 def _chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
     # SQLite caps the number of bound parameters of one statement.
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+RECUSED = "verdict.recused"  # the audit action storage.verdicts records a recusal under
+
+
+def recusals_by(session: Session, steward_id: str) -> list[tuple[str, str]]:
+    """(incident id, reason) of every case this steward stood back from, oldest first."""
+    out: list[tuple[str, str]] = []
+    for entry in session.exec(
+        select(AuditLog).where(AuditLog.action == RECUSED).order_by(col(AuditLog.id))
+    ):
+        detail = json.loads(entry.detail_json or "{}")
+        if (
+            detail.get("steward") == steward_id
+            and (entry.entity_id, detail.get("reason", "")) not in out
+        ):
+            out.append((entry.entity_id, str(detail.get("reason", ""))))
+    return out
+
+
+def recorded_recusals(session: Session, incident_id: str) -> list[tuple[str, str]]:
+    """(steward id, reason) of the stewards who stood back from this case."""
+    out: list[tuple[str, str]] = []
+    for entry in audit.entries_for(session, incident_id):
+        if entry.action == RECUSED:
+            detail = json.loads(entry.detail_json or "{}")
+            pair = (str(detail.get("steward", "")), str(detail.get("reason", "")))
+            if pair not in out:
+                out.append(pair)
+    return out
+
+
+def record_recusal(
+    session: Session, actor: str, incident_id: str, steward: Steward, reason: str
+) -> bool:
+    """Keep a steward's recusal (as the verdict form records it); False when already kept."""
+    if (steward.id, reason) in recorded_recusals(session, incident_id):
+        return False
+    audit.record(
+        session, actor, RECUSED, "incident", incident_id,
+        steward=steward.id, steward_name=steward.name, reason=reason,
+    )  # fmt: skip
+    return True
 
 
 def panel_verdicts(session: Session, incident_id: str) -> list[tuple[VerdictRow, Steward]]:

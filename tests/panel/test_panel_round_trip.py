@@ -246,3 +246,34 @@ def test_no_majority_means_the_head_steward_must_write_the_decision(panel: Panel
     )  # fmt: skip
     assert code == 1 and "no majority" in said and "--json FILE" in said
     assert panel.head.dump() == before
+
+
+def test_a_stewards_recusal_travels_with_the_bundle_and_shows_in_the_merge(panel: Panel) -> None:
+    from steward_desk.core.rulebook import load_rulebook
+    from steward_desk.storage.stewards import desk_steward
+    from steward_desk.storage.verdicts import VerdictRepository
+
+    _send_cases(panel)
+    store = panel.cy.store()
+    steward = desk_steward(store, panel.cy.paths.keys_dir)
+    assert steward is not None
+    VerdictRepository(store, load_rulebook()).recuse(
+        store.incidents.resolve("1"), steward, "I race for Blue Line with #11."
+    )
+    store.close()
+    panel.submit(panel.ann, 1, "penalty", 5)
+    panel.submit(panel.bo, 1, "penalty", 5)
+    panel.submit(panel.cy, 2, "warning")
+    panel.head.ok("bundle", "import", *_bundles(panel))
+    (case,) = json.loads(panel.head.ok("decide", "--incident", "1", "--show", "--print-json"))
+    assert [r["reason"] for r in case["recusals"]] == ["I race for Blue Line with #11."]
+    assert case["stewards"][case["recusals"][0]["steward_key"]] == "Cy"
+    assert "recused: Cy: I race for Blue Line with #11." in panel.head.ok(
+        "decide", "--incident", "1", "--show"
+    )
+    # Importing the next bundle again keeps one recusal, not two.
+    again = panel.files / "cy-2.json"
+    panel.cy.signing("bundle", "export", "--out", str(again))
+    panel.head.ok("bundle", "import", str(again))
+    (case,) = json.loads(panel.head.ok("decide", "--incident", "1", "--show", "--print-json"))
+    assert len(case["recusals"]) == 1

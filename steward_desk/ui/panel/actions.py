@@ -22,7 +22,12 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from steward_desk.core.model import StewardRole
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
-from steward_desk.panel.bundles import VERDICTS_CTY, export_bundle, import_bundles
+from steward_desk.panel.bundles import (
+    VERDICTS_CTY,
+    export_bundle,
+    import_bundles,
+    steward_recusals,
+)
 from steward_desk.panel.case_pack import CASES_CTY, export_case_pack, import_case_pack
 from steward_desk.panel.decisions import DECISION_CTY, decide
 from steward_desk.panel.documents import MAX_DOCUMENT_BYTES
@@ -331,8 +336,9 @@ class PanelCapability:
         out = folder / f"verdicts-{name}-{_stamp()}.json"
         try:
             done = export_bundle(
-                store, key, identity.name, [r.verdict(rulebook) for r in records], out
-            )
+                store, key, identity.name, [r.verdict(rulebook) for r in records], out,
+                recusals=steward_recusals(store, steward.id),
+            )  # fmt: skip
         except PanelError as error:
             self.refused("Send verdicts", error)
             return None
