@@ -270,6 +270,7 @@ class ReviewWorkspace(QWidget):
                 entry.player.close()
                 entry.player = None
         self.fetcher.close()
+        self.fetcher.deleteLater()
         self.grid_host.set_tiles([], 1)
         for entry in self.entries.values():
             entry.tile.deleteLater()
@@ -374,12 +375,11 @@ class ReviewWorkspace(QWidget):
     # -- opening clips -------------------------------------------------------------------------------
     def _on_opened(self, clip_id: str, result: object) -> None:
         entry = self.entries.get(clip_id)
-        if entry is None or not isinstance(result, FrameServer):
-            if entry is not None:
-                entry.tile.show_error(_describe_failure(entry.path, result))
-                self._describe_clips()
-            elif isinstance(result, FrameServer):
-                result.close()  # an incident closed while the file was opening
+        if self.sender() is not self.fetcher or entry is None:
+            return  # from an incident closed meanwhile (its worker closes its own file)
+        if not isinstance(result, FrameServer):
+            entry.tile.show_error(_describe_failure(entry.path, result))
+            self._describe_clips()
             return
         entry.server = result
         index = result.index
@@ -452,8 +452,8 @@ class ReviewWorkspace(QWidget):
 
     def _on_delivered(self, clip_id: str, serial: int, result: object) -> None:
         entry = self.entries.get(clip_id)
-        if entry is None or serial < entry.shown_serial:
-            return  # a frame older than the one on screen: stale
+        if self.sender() is not self.fetcher or entry is None or serial < entry.shown_serial:
+            return  # from a closed incident, or older than the frame on screen: stale
         race_ms = entry.requested.pop(serial, self.timeline.position_ms)
         for old in [s for s in entry.requested if s < serial]:
             del entry.requested[old]
