@@ -16,7 +16,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from steward_desk.core.model import EventKind, InvolvementRole, SessionType, StewardRole
+from steward_desk.core.model import (
+    EventKind,
+    FindingKind,
+    InvolvementRole,
+    SessionType,
+    StewardRole,
+)
 from steward_desk.core.rulebook import Problem
 from steward_desk.core.rulebook_schema import DocReader, type_name
 from steward_desk.panel import documents
@@ -290,6 +296,7 @@ def _incident(r: DocReader) -> dict[str, Any]:
     fields["involved"] = [_involved(t) for t in r.tables("involved")]
     fields["reports"] = [_report(t) for t in r.tables("reports", nonempty=False)]
     fields["footage"] = [_footage(t) for t in r.tables("footage", nonempty=False)]
+    fields["findings"] = [_finding(t) for t in r.tables("findings", required=False, nonempty=False)]
     r.done()
     return fields
 
@@ -339,6 +346,18 @@ def _footage(r: DocReader) -> dict[str, Any]:
     return fields
 
 
+def _finding(r: DocReader) -> dict[str, Any]:
+    fields = {
+        "report_id": _id(r, "report_id", required=False),
+        "kind": (r.enum("kind", FindingKind, "finding kind") or FindingKind.DUPLICATE).value,
+        "message": r.string("message", required=False, blank_ok=True),
+        "overridden": r.boolean("overridden"),
+        "override_reason": r.string("override_reason", required=False, blank_ok=True),
+    }
+    r.done()
+    return fields
+
+
 def _check_references(
     r: DocReader,
     events: list[dict[str, Any]],
@@ -371,6 +390,11 @@ def _check_references(
             pid = rep["reporter_player_id"]
             if pid is not None and pid not in player_ids:
                 r.report(f"{where}.reports[{n}]", f"reporter {pid!r} is not in the pack")
+        for n, finding in enumerate(incident["findings"]):
+            if finding["report_id"] is not None and finding["report_id"] not in report_ids:
+                r.report(
+                    f"{where}.findings[{n}]", f"report {finding['report_id']!r} is not in the case"
+                )
         for n, clip in enumerate(incident["footage"]):
             if clip["report_id"] is not None and clip["report_id"] not in report_ids:
                 r.report(

@@ -27,6 +27,7 @@ from steward_desk.storage.tables import (
     Decision,
     DriverRow,
     Event,
+    FindingRow,
     Footage,
     Incident,
     IncidentReport,
@@ -88,6 +89,7 @@ def case_snapshot(session: Session, event: str | None = None) -> dict[str, Any]:
     reports = _by_incident(session, IncidentReport, ids, IncidentReport.submitted_at)
     involved = _by_incident(session, Involvement, ids, Involvement.id)
     footage = _by_incident(session, Footage, ids, Footage.added_at)
+    findings = _by_incident(session, FindingRow, ids, FindingRow.id)
     player_ids = {i.player_id for rows_ in involved.values() for i in rows_} | {
         r.reporter_player_id for rows_ in reports.values() for r in rows_ if r.reporter_player_id
     }
@@ -188,6 +190,16 @@ def case_snapshot(session: Session, event: str | None = None) -> dict[str, Any]:
                         "label": f.label,
                     }
                     for f in footage.get(incident.id, [])
+                ],
+                "findings": [
+                    {
+                        "report_id": f.report_id,
+                        "kind": f.kind,
+                        "message": f.message,
+                        "overridden": f.overridden,
+                        "override_reason": f.override_reason,
+                    }
+                    for f in findings.get(incident.id, [])
                 ],
             }
             for incident, _, _, _ in rows
@@ -302,8 +314,25 @@ def load_cases(session: Session, pack: Mapping[str, Any]) -> CaseLoad:
             if session.get(Footage, clip["id"]) is None:
                 session.add(Footage(incident_id=spec["id"], **clip))
                 clips += 1
+        _load_findings(session, spec["id"], spec.get("findings", []))
     session.flush()
     return CaseLoad(new, updated, reports, clips, new_drivers)
+
+
+def _load_findings(
+    session: Session, incident_id: str, findings: Sequence[Mapping[str, Any]]
+) -> None:
+    """Intake's findings on a case, matched by report, kind and message (they have no ids)."""
+    held = {
+        (f.report_id, f.kind, f.message): f
+        for f in session.exec(select(FindingRow).where(FindingRow.incident_id == incident_id))
+    }
+    for spec in findings:
+        row = held.get((spec["report_id"], spec["kind"], spec["message"]))
+        if row is None:
+            session.add(FindingRow(incident_id=incident_id, **spec))
+        else:
+            _update(row, {k: spec[k] for k in ("overridden", "override_reason")})
 
 
 def _update(row: Any, fields: Mapping[str, Any]) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from steward_desk.cli.main import main
-from steward_desk.core.model import Driver, EventKind, InvolvementRole
+from steward_desk.core.model import Driver, EventKind, Finding, FindingKind, InvolvementRole
 from steward_desk.core.rulebook import load_rulebook
 from steward_desk.paths import Paths
 from steward_desk.signing.keys import SigningKey
@@ -188,6 +188,9 @@ def _league(desk: Desk) -> None:
                     race_time_ms=151_200,
                     category=category,
                     deadline=RACE_END + timedelta(days=3),
+                    findings=[Finding(FindingKind.LATE_REPORT, "Filed 26 h after the race")]
+                    if category == "blocking"
+                    else [],
                     footage=[
                         NewFootage(
                             location=f"/home/hana/Videos/onboard-{who[3].lower()}.mkv",

@@ -51,6 +51,8 @@ def test_three_stewards_judge_and_the_head_steward_decides_two_to_one(panel: Pan
             (c["id"], c["number"]) for c in head_cases
         ]
         assert cases[0]["involved"] == head_cases[0]["involved"]  # names, car numbers, roles
+        assert cases[1]["findings"] == head_cases[1]["findings"]  # intake's late-report flag
+        assert cases[1]["findings"][0]["kind"] == "late_report"
     # Footage travels as references: a file by its name and hash, a link as it is; no bytes.
     store = panel.ann.store()
     with store.read() as session:
