@@ -91,10 +91,14 @@ class VerdictCapability:
             window.statusBar().showMessage("Select a case in the queue first", 4000)
             return None
         for i in range(1, window.tabs.count()):
-            if window.tabs.widget(i).property(TAB_PROPERTY) == incident_id:
+            tab = window.tabs.widget(i)
+            # The form on its own, or beside the footage in a review tab: one form per case,
+            # so two drafts of the same verdict never race each other.
+            panel = tab if isinstance(tab, VerdictPanel) else getattr(tab, "verdict", None)
+            if isinstance(panel, VerdictPanel) and panel.property(TAB_PROPERTY) == incident_id:
                 window.tabs.setCurrentIndex(i)
-                panel = window.tabs.widget(i)
-                return panel if isinstance(panel, VerdictPanel) else None
+                panel.setFocus()
+                return panel
         if self.steward() is None and self.set_up_steward() is None:
             return None
         panel = self.make_panel(incident_id)

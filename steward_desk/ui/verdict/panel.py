@@ -95,6 +95,7 @@ class VerdictPanel(QWidget):
         self.refusal.setWordWrap(True)
         self.refusal.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.refusal.setMargin(24)
+        self.refusal.setMaximumWidth(760)
         self.pages.addWidget(self.refusal)
         self.pages.addWidget(self._build_no_steward())
         layout = QVBoxLayout(self)
@@ -328,14 +329,29 @@ class VerdictPanel(QWidget):
         self._show_state()
 
     def _show_refusal(self, reason: str) -> None:
-        assert self.case is not None
+        case, steward = self.case, self.steward
+        assert case is not None and steward is not None
+        drivers = "".join(
+            f"<li>{'#' + str(d.car_number) + ' ' if d.car_number is not None else ''}"
+            f"<b>{html.escape(d.name)}</b> ({d.role.value})"
+            f"{' · ' + html.escape(case.teams[d.player_id]) if case.teams.get(d.player_id) else ''}"
+            "</li>"
+            for d in case.involved
+        )
+        you = html.escape(steward.name) + (
+            f" · team {html.escape(steward.team)}" if steward.team else ""
+        )
+        if steward.player_id:
+            you += f" · player id {html.escape(steward.player_id)}"
         self.refusal.setText(
-            f"<h2 style='{_ERROR}'>You cannot judge case {self.case.number}</h2>"
-            f"<p style='font-size:14px'>{html.escape(reason)}</p>"
+            f"<h2 style='{_ERROR}'>You cannot judge case {case.number}</h2>"
+            f"<p style='font-size:15px'><b>{html.escape(reason)}</b></p>"
+            f"<p>Case {case.number} · {html.escape(case.event)} · lap {case.lap or '—'}</p>"
+            f"<p>Drivers involved:</p><ul>{drivers}</ul><p>You: {you}</p>"
             "<p>The rulebook's panel rules keep stewards who are involved in an incident, or "
-            "race for the same team as a driver involved, out of it. Your recusal is recorded "
-            "in the case's history, where the head steward sees it; the case goes to the other "
-            "stewards of the panel.</p>"
+            "race for the same team as a driver involved, out of it. <b>Your recusal is "
+            "recorded</b> in the case's history and listed for the head steward in the case "
+            "details; the case goes to the other stewards of the panel.</p>"
         )
         self.pages.setCurrentIndex(REFUSAL)
 

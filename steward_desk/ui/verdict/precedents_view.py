@@ -1,15 +1,14 @@
-"""The precedents panel: the league's earlier decisions in the same category, same track first."""
+"""The precedents panel: the league's earlier decisions in the same category, same track first,
+each with its ruling and its full public reason (a steward reads them, so nothing is elided)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from steward_desk.core.precedents import Precedent, summarize
-
-COLUMNS = ("Decided", "Event · track", "Ruling", "Reason")
 
 
 def _norm(track: str) -> str:
@@ -21,57 +20,55 @@ class PrecedentsView(QWidget):
         super().__init__(parent)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("precedentsTree")
-        self.tree.setHeaderLabels(list(COLUMNS))
-        self.tree.setRootIsDecorated(False)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setWordWrap(True)
-        self.tree.setMinimumHeight(110)
+        self.list = QTextBrowser(self)
+        self.list.setObjectName("precedentsList")
+        self.list.setOpenLinks(False)
+        self.list.setMinimumHeight(120)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
-        layout.addWidget(self.tree)
+        layout.addWidget(self.list)
         self.precedents: list[Precedent] = []
 
     def show_precedents(
         self, precedents: Sequence[Precedent], category_name: str, track: str
     ) -> None:
+        """List `precedents` (already ranked: same track first, newest first)."""
         self.precedents = list(precedents)
-        self.tree.clear()
         if not precedents:
             self.summary.setText(
                 f"No earlier decisions in {category_name} under this penalty system yet."
             )
-            self.tree.setVisible(False)
+            self.list.setVisible(False)
             return
-        self.tree.setVisible(True)
+        self.list.setVisible(True)
         stats = summarize(precedents)
         ranges = []
         for kind, values in stats.values.items():
             unit = f" {kind.unit}" if kind.unit else ""
             low, high = values[0], values[-1]
             span = f"{low}" if low == high else f"{low}–{high}"
-            ranges.append(
-                f"{kind.value.replace('_', ' ')} {span}{unit} (median {stats.median(kind):g})"
-            )
+            median = stats.median(kind)
+            ranges.append(f"{kind.value.replace('_', ' ')} {span}{unit} (median {median:g})")
         outcomes = ", ".join(f"{n} {o.label.lower()}" for o, n in stats.outcomes.items())
         same = sum(1 for p in precedents if _norm(p.track) == _norm(track))
+        plural = "s" if len(precedents) != 1 else ""
         self.summary.setText(
-            f"<b>{len(precedents)} earlier decision{'s' if len(precedents) != 1 else ''}</b> in "
-            f"{category_name} ({same} at {track or 'this track'}): {outcomes}"
+            f"<b>{len(precedents)} earlier decision{plural}</b> in {html.escape(category_name)} "
+            f"({same} at {html.escape(track or 'this track')}): {outcomes}"
             + (f"; {'; '.join(ranges)}" if ranges else "")
         )
-        bold = QFont()
-        bold.setBold(True)
+        rows = []
         for p in precedents:
             ruling = p.outcome.label if p.penalty is None else p.penalty.describe()
-            where = f"{p.event} · {p.track}"
-            item = QTreeWidgetItem([f"{p.decided_at:%d %b %Y}", where, ruling, p.reasoning])
-            item.setToolTip(3, p.reasoning)
-            item.setToolTip(1, where)
-            if _norm(p.track) == _norm(track):
-                item.setFont(1, bold)
-            self.tree.addTopLevelItem(item)
-        for column in range(3):
-            self.tree.resizeColumnToContents(column)
+            here = " · <i>same track</i>" if _norm(p.track) == _norm(track) else ""
+            rows.append(
+                f"<p style='margin:0 0 6px 0'><b>{html.escape(ruling)}</b> · "
+                f"{p.decided_at:%d %b %Y} · {html.escape(p.event)}{here}<br>"
+                f"{html.escape(p.reasoning) or '<i>no reason recorded</i>'}</p>"
+            )
+        self.list.setHtml("".join(rows))
+
+    def text(self) -> str:
+        """What the panel lists, as plain text (for tests and accessibility)."""
+        return self.list.toPlainText() if self.list.isVisibleTo(self) else self.summary.text()

@@ -121,9 +121,10 @@ def test_precedents_are_listed_and_a_departure_is_flagged(
     add_decision(store, "4", {"category": "avoidable_contact", "outcome": "penalty",
                               "penalty": {"type": "time", "value": 15}, "reasoning": "Punt."}, 3)  # fmt: skip
     panel = judge(steward_desk, "1")
-    tree = panel.precedents_view.tree
-    assert tree.topLevelItemCount() == 2
-    assert [tree.topLevelItem(i).text(3) for i in range(2)] == ["Squeeze.", "Punt."]
+    view = panel.precedents_view
+    assert [p.reasoning for p in view.precedents] == ["Squeeze.", "Punt."]  # newest first
+    listed = view.text()
+    assert listed.index("10 s time penalty") < listed.index("Squeeze.") < listed.index("Punt.")
     assert "2 earlier decisions" in panel.precedents_view.summary.text()
     # The tariff's 5 s is below what the league gave before.
     assert panel.departure.isVisible()
