@@ -12,7 +12,7 @@ from league_fixture import PRIVATE, League, correct_rejoin, player
 from sqlmodel import select
 
 from steward_desk.cli.main import main
-from steward_desk.exports.decisions_feed import FEED_CTY, LAST_FEED_FILE
+from steward_desk.exports.decisions_feed import FEED_CTY, FEED_STATE_FILE, LAST_FEED_FILE
 from steward_desk.signing.jws import document_hash
 from steward_desk.storage.tables import Decision, Incident
 
@@ -187,3 +187,19 @@ def test_a_steward_key_cannot_sign_the_feed(
     assert code == 1 and "signed by the admin or the head steward" in err
     with league.store.read() as session:
         assert all(d.published_at is None for d in session.exec(select(Decision)))
+
+
+def test_the_desk_keeps_the_last_feeds_seq_and_hash_and_refuses_a_damaged_record(
+    league: League, admin: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "decisions.json"
+    assert export(capsys, admin, out, "--issued-at", "2025-05-10T12:00:00Z")[0] == 0
+    state_file = league.paths.home / "exports" / FEED_STATE_FILE
+    state = json.loads(state_file.read_text())
+    assert state["seq"] == 1 and state["prev"] is None
+    assert state["hash"] == document_hash(out.read_bytes())
+
+    state_file.write_text("{not json")
+    code, _, err = export(capsys, admin, tmp_path / "next.json", "--issued-at", now_iso())
+    assert code == 1 and "the record of the last feed is damaged" in err
+    assert not (tmp_path / "next.json").exists()
