@@ -80,7 +80,7 @@ def _decide(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     store.actor = identity.name
     record = decide(
-        store, args.incident, active_rulebook(), key, identity.name,
+        store, args.incident, active_rulebook(), key, identity.name, desk_keyset(ctx),
         accept_majority=args.accept_majority, doc=doc, correction_reason=args.correction,
     )  # fmt: skip
     if args.out is not None:

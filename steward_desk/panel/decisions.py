@@ -85,6 +85,7 @@ def decide(
     rulebook: Rulebook,
     key: SigningKey,
     head_name: str,
+    keyset: KeySet | None,
     *,
     accept_majority: bool = False,
     doc: Mapping[str, Any] | None = None,
@@ -93,12 +94,21 @@ def decide(
 ) -> DecisionRecord:
     """Record the head steward's decision on an incident (the majority's, or `doc`'s).
 
-    Refuses (DecisionError, nothing written) without a quorum or a majority when asked to
-    accept it, for a decision form that breaks the rulebook, for drivers at fault who are not
-    involved, and for a decided case unless `correction_reason` says why it is corrected.
+    Refuses (DecisionError, nothing written) unless `key` is a head steward's or admin's key
+    of the league key-set, without a quorum or a majority when asked to accept it, for a
+    decision form that breaks the rulebook, for drivers at fault who are not involved, and
+    for a decided case unless `correction_reason` says why it is corrected.
     """
     if accept_majority == (doc is not None):
         raise ValueError("give exactly one of accept_majority or doc")
+    entry = keyset.find(key.kid) if keyset is not None else None
+    if entry is None or not keyset or not keyset.is_authority(key.kid):
+        who = (
+            f"{entry.name} ({entry.role.value})" if entry else f"kid {key.kid}, not in the key-set"
+        )
+        raise DecisionError(
+            "wrong_role", f"decisions are signed by the head steward; this desk's key is {who}"
+        )
     now = now or datetime.now(UTC)
     try:
         incident_id = store.incidents.resolve(incident_ref)

@@ -279,3 +279,15 @@ def test_a_stewards_recusal_travels_with_the_bundle_and_shows_in_the_merge(panel
     panel.head.ok("bundle", "import", str(again))
     (case,) = json.loads(panel.head.ok("decide", "--incident", "1", "--show", "--print-json"))
     assert len(case["recusals"]) == 1
+
+
+def test_a_steward_desk_cannot_record_a_decision(panel: Panel) -> None:
+    _send_cases(panel)
+    panel.submit(panel.ann, 1, "penalty", 5)
+    before = panel.ann.dump()
+    code, _, said = panel.ann.run(
+        "decide", "--incident", "1", "--accept-majority",
+        "--passphrase-file", str(panel.ann.passphrase_file),
+    )  # fmt: skip
+    assert code == 1 and "decisions are signed by the head steward" in said and "Ann" in said
+    assert panel.ann.dump() == before

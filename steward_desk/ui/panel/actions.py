@@ -436,7 +436,7 @@ class PanelCapability:
         self.desk.store.actor = identity.name
         try:
             record = decide(
-                self.desk.store, incident_id, rulebook, key, identity.name,
+                self.desk.store, incident_id, rulebook, key, identity.name, self.keyset(),
                 accept_majority=accept_majority, doc=doc, correction_reason=reason,
             )  # fmt: skip
         except PanelError as error:
