@@ -13,6 +13,8 @@ from steward_desk.cli.keys import add_passphrase_option, desk_key, desk_keyset
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
 from steward_desk.panel.bundles import export_bundle, import_bundles, steward_recusals
 from steward_desk.panel.errors import PanelError
+from steward_desk.signing.errors import SigningError
+from steward_desk.signing.keystore import KeyStore
 from steward_desk.storage.stewards import desk_steward
 from steward_desk.storage.verdicts import VerdictRepository
 
@@ -59,8 +61,19 @@ def export_verdicts(args: argparse.Namespace, ctx: Context) -> int:
 
 def import_verdicts(args: argparse.Namespace, ctx: Context) -> int:
     files = [(str(path), read_signed_file(path)) for path in args.files]
+    keys = KeyStore(ctx.paths.keys_dir)
     try:
-        done = import_bundles(ctx.store(), files, desk_keyset(ctx), active_rulebook())
+        importer = keys.identity().kid if keys.exists() else None
+    except SigningError as error:
+        raise CliError(str(error)) from None
+    if importer is None:
+        raise CliError(
+            "this desk has no signing key: bundles are imported on the head steward's desk"
+        )
+    try:
+        done = import_bundles(
+            ctx.store(), files, desk_keyset(ctx), active_rulebook(), importer_kid=importer
+        )
     except PanelError as error:
         raise CliError(f"refused ({error.reason}): {error}; nothing was imported") from None
     for result in done:

@@ -153,14 +153,27 @@ def import_bundles(
     keyset: KeySet | None,
     rulebook: Rulebook,
     *,
+    importer_kid: str | None = None,
     now: datetime | None = None,
 ) -> list[BundleImport]:
-    """Verify and import bundles `(source, bytes)` in one transaction; BundleError refuses all."""
+    """Verify and import bundles `(source, bytes)` in one transaction; BundleError refuses all.
+
+    `importer_kid` is this desk's key: when given it must be a head steward's or admin's in
+    the key-set, because a steward's desk that took in others' verdicts would end blind review.
+    """
     if keyset is None:
         raise BundleError(
             NO_KEY_SET,
             "this desk holds no league key-set to check the stewards' signatures: start one "
             "(`keys init --role head`) or adopt it (`keys import`)",
+        )
+    if importer_kid is not None and not keyset.is_authority(importer_kid):
+        entry = keyset.find(importer_kid)
+        who = f"{entry.name} ({entry.role.value})" if entry else "not in the key-set"
+        raise BundleError(
+            "wrong_role",
+            f"bundles are imported on the head steward's desk; this desk is {who}, and blind "
+            "review keeps one steward from seeing another's verdict",
         )
     results: list[BundleImport] = []
     with store.transaction() as session:

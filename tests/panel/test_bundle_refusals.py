@@ -265,3 +265,12 @@ def test_a_steward_desk_refuses_a_case_pack_not_signed_by_the_head_steward(
         "--passphrase-file", str(panel.bo.passphrase_file),
     )  # fmt: skip
     assert code == 1 and "signed by the head steward" in said
+
+
+def test_a_steward_desk_does_not_take_in_other_stewards_verdicts(sent: Sent) -> None:
+    bo = sent.panel.bo
+    bo.ok("cases", "import", str(sent.panel.files / "cases.json"))
+    before = bo.dump()
+    code, _, said = bo.run("bundle", "import", str(sent.first))
+    assert code == 1 and "refused (wrong_role)" in said and "blind" in said
+    assert bo.dump() == before

@@ -236,7 +236,7 @@ class PanelCapability:
     def open_keys(self) -> KeysDialog:
         dialog = KeysDialog(
             self.identity(), self.keyset(), needs_passphrase=not keyring_usable(),
-            create=self.create_key, trust=self.trust_key,
+            create=self.create_key, trust=self.trust_key, adopt=self.adopt_keyset,
             reload=lambda: (self.identity(), self.keyset()), parent=self.desk.window,
         )  # fmt: skip
         dialog.setModal(False)
@@ -275,6 +275,27 @@ class PanelCapability:
             f"Trusted {name} ({role.value}), kid {jwk.kid}: key-set version {updated.version}. "
             f"Send {self.keystore.keyset_file} to the league's desks."
         )
+
+    def adopt_keyset(self, path: Path) -> str:
+        """Take the league key-set (or its next version) from a file (as `keys import`)."""
+        current = self.keyset()
+        try:
+            data = path.read_bytes()
+            adopted = (
+                load_keyset(data, source=str(path))
+                if current is None
+                else successor(current, data, source=str(path))
+            )
+        except (OSError, SigningError) as error:
+            return f"Not adopted: {error}"
+        if current is not None and adopted is current:
+            return f"Version {current.version} is already held here."
+        self.keystore.save_keyset(adopted.document, adopted.version)
+        first = adopted.signers[0].describe()
+        check = (
+            f" Compare the signer with your head steward's kid: {first}." if current is None else ""
+        )
+        return f"League {adopted.league!r}: key-set version {adopted.version} adopted.{check}"
 
     # -- case packs and bundles ---------------------------------------------------------------
     def rulebook(self) -> Rulebook | None:
@@ -356,12 +377,15 @@ class PanelCapability:
         except PanelError as error:
             self.refused("Import bundles", error)
             return False
-        store, keyset = self.desk.store, self.keyset()
+        store, keyset, identity = self.desk.store, self.keyset(), self.identity()
+        if identity is None:
+            self.warn("Import bundles", "This desk has no signing key: Panel → Keys… first.")
+            return False
         outcome: dict[str, bool] = {}
 
         def work(progress: Progress) -> list[Any]:
             progress(0, 1, f"Verifying {len(files)} bundle(s)…")
-            return import_bundles(store, files, keyset, rulebook)
+            return import_bundles(store, files, keyset, rulebook, importer_kid=identity.kid)
 
         def done(results: list[Any]) -> None:
             outcome["ok"] = True

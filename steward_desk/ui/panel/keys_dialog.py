@@ -40,6 +40,7 @@ from steward_desk.signing.keystore import DeskIdentity
 
 CreateKey = Callable[[str, StewardRole, bytes | None], str]
 TrustKey = Callable[[Path, str, StewardRole], str]
+AdoptKeySet = Callable[[Path], str]
 
 
 class KeysDialog(QDialog):
@@ -51,13 +52,14 @@ class KeysDialog(QDialog):
         needs_passphrase: bool,
         create: CreateKey,
         trust: TrustKey,
+        adopt: AdoptKeySet,
         reload: Callable[[], tuple[DeskIdentity | None, KeySet | None]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Signing keys")
         self.setMinimumWidth(640)
-        self._create, self._trust, self._reload = create, trust, reload
+        self._create, self._trust, self._adopt, self._reload = create, trust, adopt, reload
         self.needs_passphrase = needs_passphrase
 
         self.who = QLabel(self)
@@ -106,12 +108,18 @@ class KeysDialog(QDialog):
         self.keys.horizontalHeader().setStretchLastSection(True)
         self.trust_button = QPushButton("Trust a key file…", self)
         self.trust_button.clicked.connect(self.trust_key)
+        self.adopt_button = QPushButton("Adopt the league key-set…", self)
+        self.adopt_button.clicked.connect(self.adopt_keyset)
         self.keyset_label = QLabel(self)
         league = QGroupBox("League key-set", self)
         table = QVBoxLayout(league)
         table.addWidget(self.keyset_label)
         table.addWidget(self.keys)
-        table.addWidget(self.trust_button)
+        league_buttons = QHBoxLayout()
+        league_buttons.addWidget(self.trust_button)
+        league_buttons.addWidget(self.adopt_button)
+        league_buttons.addStretch(1)
+        table.addLayout(league_buttons)
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
@@ -191,6 +199,13 @@ class KeysDialog(QDialog):
         role, ok = QInputDialog.getItem(self, "Trust a key", "Their role:", roles, 0, False)
         if ok:
             self._done(self._trust(Path(chosen), name.strip(), StewardRole(role)))
+
+    def adopt_keyset(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "The league key-set from your head steward", "", "Key-set (*.json)"
+        )
+        if chosen:
+            self._done(self._adopt(Path(chosen)))
 
     def _done(self, message: str) -> None:
         if message:

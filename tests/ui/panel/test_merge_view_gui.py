@@ -5,6 +5,7 @@ and signs the decision; a forged bundle is refused with its reason and changes n
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
 from steward_desk.app import Desk
+from steward_desk.paths import Paths
 from steward_desk.storage.tables import Decision
 from steward_desk.ui.panel.actions import PanelCapability
 from steward_desk.ui.panel.merge_view import AGREE_BG, ROWS, SPLIT_BG
@@ -132,3 +134,24 @@ def test_the_keys_dialog_shows_the_desk_key_and_the_key_set(head_desk: Desk, qtb
     assert not dialog.create_box.isVisible()
     dialog.copy_jwk()
     assert json.loads(QApplication.clipboard().text())["crv"] == "Ed25519"
+
+
+def test_a_steward_adopts_the_key_set_in_the_keys_dialog(
+    judged: Panel, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from steward_desk.app import build_desk
+
+    fresh = tmp_path / "newcomer"
+    shutil.copytree(judged.ann.home, fresh)
+    (fresh / "keys" / "keyset.json").unlink()
+    desk = build_desk(
+        Paths(home=fresh, db_url=f"sqlite:///{fresh / 'steward-desk.sqlite'}"), synchronous=True
+    )
+    qtbot.addWidget(desk.window)
+    panel: PanelCapability = desk.window.panel  # type: ignore[attr-defined]
+    assert panel.keyset() is None
+    message = panel.adopt_keyset(judged.head.home / "keys" / "keyset.json")
+    assert "version 4 adopted" in message and "Hana (head" in message
+    assert panel.keyset() is not None and len(panel.keyset().entries) == 4  # type: ignore[union-attr]
+    assert "already held" in panel.adopt_keyset(judged.head.home / "keys" / "keyset.json")
+    desk.store.close()
