@@ -4,7 +4,8 @@ The host creates `ReviewWorkspace(services, parent)` with an implementation of
 `ReviewServices` and calls `open_incident(incident_id)`.
 """
 
+from steward_desk.ui.review.playback import video_playback_status
 from steward_desk.ui.review.services import ReviewServices
-from steward_desk.ui.review.workspace import ReviewWorkspace, video_playback_status
+from steward_desk.ui.review.workspace import ReviewWorkspace
 
 __all__ = ["ReviewServices", "ReviewWorkspace", "video_playback_status"]

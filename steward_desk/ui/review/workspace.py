@@ -9,11 +9,10 @@ User gestures become calls on the timeline; tiles and scrubber repaint from its 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QMouseEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -33,36 +32,19 @@ from steward_desk.core.timeline import (
 )
 from steward_desk.media.errors import MediaError
 from steward_desk.media.frame_server import Frame, FrameServer
-from steward_desk.media.player import FramePlayer, Player, VlcPlayer
-from steward_desk.media.sync import Phase, SyncController, SyncedClip
-from steward_desk.media.vlc_backend import install_hint, libvlc_status
+from steward_desk.media.vlc_backend import install_hint
 from steward_desk.ui.review.actions import SPECS, build_actions
 from steward_desk.ui.review.bookmarks_panel import BookmarksPanel
-from steward_desk.ui.review.clips import ClipEntry, tile_title
+from steward_desk.ui.review.clips import ClipEntry, describe_clips, snapshot_part, tile_title
 from steward_desk.ui.review.fetcher import FrameFetcher
+from steward_desk.ui.review.playback import Playback, video_playback_status
 from steward_desk.ui.review.scrubber import CLIP_COLOURS, MARGIN, RaceScrubber
 from steward_desk.ui.review.services import ReviewServices
-from steward_desk.ui.review.snapshot import SnapshotPart, compose, png_bytes
+from steward_desk.ui.review.snapshot import compose, png_bytes
 from steward_desk.ui.review.tile import ClipTile
 from steward_desk.ui.review.tile_area import TileArea
 
-TICK_MS = 30
-VIDEO_TRUST_S = 0.25  # libVLC's picture replaces the exact frame this long after it starts
 BOOKMARK_COLOURS = ("#f5c518", "#ff4d4d", "#4cc9f0", "#b5e48c", "#f72585", "#ffb703")
-EMBEDDING_PLATFORMS = ("xcb", "windows", "cocoa")
-
-
-def video_playback_status() -> tuple[bool, str]:
-    """(available, reason) for libVLC video embedded in tiles on this display."""
-    platform = QGuiApplication.platformName()
-    if platform not in EMBEDDING_PLATFORMS:
-        if platform.startswith("wayland"):
-            return False, (
-                "video cannot be embedded under Wayland; start Steward Desk with "
-                "QT_QPA_PLATFORM=xcb"
-            )
-        return False, f"the '{platform}' display cannot host video windows"
-    return libvlc_status()
 
 
 class ReviewWorkspace(QWidget):
@@ -85,10 +67,8 @@ class ReviewWorkspace(QWidget):
         self.synchronous_frames = synchronous_frames
         self.incident_id: str | None = None
         self.timeline = ReviewTimeline()
-        self.controller = SyncController()
         self.entries: dict[str, ClipEntry] = {}
         self.layout_mode = 2
-        self._ticking = False
         self._snapshot_wanted = False
         self._home_ms: int | None = None  # where to park while clips open, until a user move
         self._opening = False
@@ -98,9 +78,15 @@ class ReviewWorkspace(QWidget):
             video_ok, reason = False, "libVLC turned off for this workspace"
         self.video_available, self.video_reason = video_ok, reason
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self._timer = QTimer(self)
-        self._timer.setInterval(TICK_MS)
-        self._timer.timeout.connect(self._tick)
+        self.playback = Playback(
+            self.timeline,
+            self.entries,
+            self._request,
+            self.message.emit,
+            video_available=video_ok,
+            parent=self,
+        )
+        self.controller = self.playback.controller
         self._build()
         events = self.timeline.events
         events.position.connect(self._on_position)
@@ -262,13 +248,7 @@ class ReviewWorkspace(QWidget):
     def close_incident(self) -> None:
         """Stop playback and release every player and file (libVLC stops before its window
         goes, DESIGN decision 5)."""
-        self._timer.stop()
-        self.controller.pause()
-        self.controller.set_clips([])
-        for entry in self.entries.values():
-            if entry.player is not None:
-                entry.player.close()
-                entry.player = None
+        self.playback.close()
         self.fetcher.close()
         self.fetcher.deleteLater()
         self.grid_host.set_tiles([], 1)
@@ -344,33 +324,12 @@ class ReviewWorkspace(QWidget):
     def _on_focus(self, clip_id: str | None) -> None:
         for entry in self.entries.values():
             entry.tile.set_focused(entry.clip_id == clip_id)
-        self.controller.set_focus(clip_id)
+        self.playback.on_focus(clip_id)
 
     def _describe_clips(self) -> None:
         """Under the scrubber: each clip's colour (as on the scrubber), where its first frame
         sits on the race clock, its frame rate and length."""
-        rows = []
-        for i, track in enumerate(self.timeline.tracks):
-            entry = self.entries.get(track.clip_id)
-            if entry is None:
-                continue
-            colour = CLIP_COLOURS[i % len(CLIP_COLOURS)]
-            facts = [f"first frame at {format_race_time(track.offset_ms)}"]
-            if entry.server is not None:
-                index = entry.server.index
-                rate = f"{index.fps:.3g} fps" + (" VFR" if index.vfr else "")
-                facts += [
-                    rate,
-                    f"{index.width}×{index.height}",
-                    f"{index.duration_ms / 1000:.1f} s",
-                ]
-            elif entry.tile.error is not None:
-                facts = ["unavailable"]
-            rows.append(
-                f'<span style="color:{colour}">■</span> {i + 1}. '
-                f"{entry.tile.title.text()} — {' · '.join(facts)}"
-            )
-        self.clip_list.setText("<br>".join(rows))
+        self.clip_list.setText(describe_clips(self.timeline.tracks, self.entries, CLIP_COLOURS))
 
     # -- opening clips -------------------------------------------------------------------------------
     def _on_opened(self, clip_id: str, result: object) -> None:
@@ -392,55 +351,16 @@ class ReviewWorkspace(QWidget):
         if self._home_ms is not None:
             self.timeline.set_position(self._home_ms)
         self._opening = False
-        entry.player = self._make_player(entry, result)
-        self._install_players()
+        entry.player = self.playback.make_player(entry, result)
+        self.playback.install_players()
         self._request(entry, self.timeline.position_ms)
-
-    def _make_player(self, entry: ClipEntry, server: FrameServer) -> Player:
-        index = server.index
-        if self.video_available and entry.path is not None:
-            try:
-                return VlcPlayer(
-                    entry.path,
-                    first_pts_ms=index.first_pts_ms,
-                    duration_ms=index.duration_ms,
-                    window_id=int(entry.tile.video.winId()),
-                )
-            except Exception as error:  # libVLC refused this file: frame playback for it
-                self.message.emit(f"{entry.path.name}: libVLC cannot play it ({error})")
-        return FramePlayer(server, duration_ms=index.duration_ms)
-
-    def _install_players(self) -> None:
-        was_playing = self.timeline.playing
-        if was_playing:
-            self.timeline.set_playing(False)
-        clips = []
-        for entry in self.entries.values():
-            if entry.player is None:
-                continue
-            track = self.timeline.track(entry.clip_id)
-            fps = entry.server.index.fps if entry.server is not None else 0.0
-            clips.append(
-                SyncedClip(
-                    entry.clip_id,
-                    entry.player,
-                    track.offset_ms,
-                    track.duration_ms,
-                    frame_ms=1000 / fps if fps > 0 else 1000 / 30,
-                )
-            )
-        self.controller.set_clips(clips)
-        self.controller.set_focus(self.timeline.focus)
-        if was_playing:
-            self.timeline.set_playing(True)
 
     # -- frames -------------------------------------------------------------------------------------------
     def _on_position(self, race_ms: int) -> None:
         self._refresh_time()
         if not self._opening:
             self._home_ms = None  # the steward moved: opening clips no longer re-park
-        if self.timeline.playing and not self._ticking:
-            self.controller.seek(race_ms)  # a jump while playing (keys, bookmark)
+        self.playback.on_user_move(race_ms)
         for entry in self.entries.values():
             if entry.usable and entry.tile.face != ClipTile.VIDEO:
                 self._request(entry, race_ms)
@@ -504,76 +424,19 @@ class ReviewWorkspace(QWidget):
 
     def _on_playing(self, playing: bool) -> None:
         self.actions_by_name["toggle_play"].setIconText("Pause" if playing else "Play")
-        if playing:
-            start, end = self.timeline.span()
-            here = self.timeline.position_ms
-            if self.timeline.rate > 0 and here >= end:
-                self.timeline.set_position(start)  # play again from the start
-            self.controller.play(self.timeline.position_ms, self.timeline.rate)
-            for entry in self.entries.values():
-                entry.video_since = None
-            self._timer.start()
-            return
-        self._timer.stop()
-        race = self.controller.pause() if self.controller.playing else self.timeline.position_ms
-        self._ticking = True
-        self.timeline.set_position(race)
-        self._ticking = False
-        for entry in self.entries.values():
-            entry.video_since = None
-            if entry.usable:
-                self._request(entry, self.timeline.position_ms)  # the exact frame, then swap
+        self.playback.on_playing(playing)
 
     def _on_rate(self, rate: float) -> None:
         self.rate_box.setCurrentIndex(
             min(range(len(RATE_STEPS)), key=lambda i: abs(RATE_STEPS[i] - abs(rate)))
         )
-        if self.controller.playing:
-            self.controller.set_rate(rate)
+        self.playback.on_rate(rate)
 
     def slower(self) -> None:
         self.timeline.set_rate(next_rate(self.timeline.rate, -1))
 
     def faster(self) -> None:
         self.timeline.set_rate(next_rate(self.timeline.rate, +1))
-
-    def _tick(self) -> None:
-        position = self.controller.tick()
-        loop = self.timeline.loop
-        start, end = self.timeline.span()
-        forwards = self.timeline.rate > 0
-        if loop is not None and forwards and position >= loop.end_ms:
-            position = loop.start_ms
-            self.controller.seek(position)
-        elif loop is not None and not forwards and position <= loop.start_ms:
-            position = loop.end_ms
-            self.controller.seek(position)
-        elif (forwards and position >= end) or (not forwards and position <= start):
-            self.controller.seek(min(max(position, start), end))
-            self.timeline.set_playing(False)
-            return
-        self._update_faces()
-        self._ticking = True
-        self.timeline.set_position(position)
-        self._ticking = False
-
-    def _update_faces(self) -> None:
-        now = time.monotonic()
-        running = self.controller.started and self.timeline.rate > 0
-        for entry in self.entries.values():
-            if entry.player is None or not entry.player.draws_video:
-                continue
-            live = running and self.controller.phase(entry.clip_id) == Phase.RUNNING
-            if not live:
-                entry.video_since = None
-                if entry.tile.face == ClipTile.VIDEO:
-                    entry.tile.set_face(ClipTile.FRAMES)
-                continue
-            if entry.video_since is None:
-                entry.video_since = now
-            elif now - entry.video_since >= VIDEO_TRUST_S and entry.tile.face != ClipTile.VIDEO:
-                entry.tile.set_face(ClipTile.VIDEO)
-                entry.tile.status.setText(f"playing · {abs(self.timeline.rate):g}× · libVLC")
 
     def _on_scrub_started(self) -> None:
         if self.timeline.playing:
@@ -670,8 +533,7 @@ class ReviewWorkspace(QWidget):
         entry = self.entries.get(track.clip_id)
         if entry is None:
             return
-        if track.clip_id in self.controller.clip_ids():
-            self.controller.set_offset(track.clip_id, track.offset_ms)
+        self.playback.on_offset(track)
         if entry.usable and entry.tile.face != ClipTile.VIDEO:
             self._request(entry, self.timeline.position_ms)
 
@@ -713,16 +575,7 @@ class ReviewWorkspace(QWidget):
             return
         self._snapshot_wanted = False
         here = self.timeline.position_ms
-        parts = []
-        for entry in self.entries.values():
-            frame = entry.tile.displayed
-            caption = (
-                f"frame {frame.index} · pts {frame.pts_ms:.3f} ms · race {format_race_time(here)}"
-                if frame is not None and entry.usable
-                else entry.tile.error or "no picture"
-            )
-            image = entry.tile.displayed_image if entry.usable else None
-            parts.append(SnapshotPart(entry.tile.title.text(), image, caption))
+        parts = [snapshot_part(entry, here) for entry in self.entries.values()]
         heading = f"Incident {self.incident_id} · race time {format_race_time(here)}"
         png = png_bytes(compose(parts, heading))
         try:
