@@ -31,7 +31,6 @@ from steward_desk.signing.canonical import canonical_bytes
 from steward_desk.signing.chain import next_link
 from steward_desk.signing.errors import SigningError
 from steward_desk.signing.jws import (
-    document_bytes,
     document_hash,
     protected_header,
 )
@@ -48,9 +47,6 @@ LAST_FEED_FILE = "decisions-feed.last.json"
 FEED_STATE_FILE = "decisions-feed.state.json"
 
 Progress = Callable[[int, int, str], None]
-
-# Members of a feed that belong to the chain and the clock, not to what it says.
-_LINK_MEMBERS = ("seq", "prev")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +133,7 @@ def export_decisions(
         issuer=issuer,
     )
     chain = FeedChain(state_dir)
-    said = _content_hash(content, key)
+    said = _content_hash(content, key)  # content still carries the placeholder link
     last = chain.last()
     reissued = last is not None and last.content == said and chain.feed_file.is_file()
     if last is not None and reissued:
@@ -196,14 +192,11 @@ def sign_feed(payload: dict[str, Any], key: SigningKey) -> bytes:
     """The flattened JWS file bytes of a feed; the same bytes `sign_flattened` would give."""
     payload_b64 = base64url.encode(canonical_payload(payload))
     protected_b64 = base64url.encode(canonical_bytes(protected_header(key, FEED_CTY)))
-    signature = key.sign(f"{protected_b64}.{payload_b64}".encode("ascii"))
-    return document_bytes(
-        {
-            "payload": payload_b64,
-            "protected": protected_b64,
-            "signature": base64url.encode(signature),
-        }
-    )
+    signature = base64url.encode(key.sign(f"{protected_b64}.{payload_b64}".encode("ascii")))
+    # `document_bytes` of the envelope, spelled out: three base64url members (nothing to
+    # escape) in sorted order; re-canonicalising a 10 MB string costs a tenth of a second.
+    members = f'"payload":"{payload_b64}","protected":"{protected_b64}","signature":"{signature}"'
+    return ("{" + members + "}\n").encode("ascii")
 
 
 def _mark_published(
@@ -279,7 +272,8 @@ class FeedChain:
 
 
 def _content_hash(content: dict[str, Any], key: SigningKey) -> str:
-    unlinked = {k: v for k, v in content.items() if k not in _LINK_MEMBERS}
+    """What a feed says, apart from its place in the chain, and who signs it."""
+    unlinked = {**content, "seq": 0, "prev": None}
     digest = hashlib.sha256(canonical_payload(unlinked) + key.kid.encode("ascii"))
     return base64url.encode(digest.digest())
 
