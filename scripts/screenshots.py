@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from steward_desk.app import build_desk
 from steward_desk.demo.builder import build_demo
+from steward_desk.demo.desk import remember_demo_steward
 from steward_desk.paths import Paths
 from steward_desk.storage.store import Store
 
@@ -47,8 +48,9 @@ def main(out: Path) -> None:
     home = Path(tempfile.mkdtemp(prefix="steward-desk-shots-"))
     paths = Paths(home=home, db_url=f"sqlite:///{home / 'steward-desk.sqlite'}").ensure()
     store = Store.open(paths)
-    build_demo(store, paths)
+    summary = build_demo(store, paths)
     store.close()
+    remember_demo_steward(paths, summary.steward_id)
     desk = build_desk(paths)
     window = desk.window
     window.resize(1500, 880)

@@ -29,6 +29,10 @@ def demo(args: argparse.Namespace, ctx: Context) -> int:
             last[0] = done
 
     summary = build_demo(store, ctx.paths, progress)
+    from steward_desk.demo.desk import remember_demo_steward
+
+    if remember_demo_steward(ctx.paths, summary.steward_id):
+        say("This desk now judges as the demo's head steward (Incident → Who am I to change it)")
     if args.json:
         print_json(summary.to_json())
     say(

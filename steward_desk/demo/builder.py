@@ -36,6 +36,9 @@ def load_recipe() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+DEMO_STEWARD = "Alex Marshal"
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     league: str
@@ -46,6 +49,7 @@ class DemoSummary:
     reports: int
     clips: int
     seconds: float
+    steward_id: str = ""
 
     def to_json(self) -> dict[str, object]:
         return self.__dict__.copy()
@@ -124,6 +128,7 @@ def build_demo(store: Store, paths: Paths, progress: Progress | None = None) -> 
     incidents, reports, clips = file_demo_reports(
         store, paths, recipe, grids, now=now, on_clip=clip_progress
     )
+    steward_id = _demo_steward(store)
     report(total_steps, total_steps, "Demo league ready")
     return DemoSummary(
         league=league,
@@ -134,7 +139,21 @@ def build_demo(store: Store, paths: Paths, progress: Progress | None = None) -> 
         reports=reports,
         clips=clips,
         seconds=round((datetime.now(UTC) - started).total_seconds(), 2),
+        steward_id=steward_id,
     )
+
+
+def _demo_steward(store: Store) -> str:
+    """The demo desk's head steward, so the verdict form opens without a setup step.
+    Nobody in the demo grid: no conflict of interest."""
+    from steward_desk.core.model import StewardRole
+    from steward_desk.storage.stewards import StewardRepository
+
+    stewards = StewardRepository(store)
+    known = next((s for s in stewards.all() if s.name == DEMO_STEWARD), None)
+    if known is not None:
+        return known.id
+    return stewards.register(DEMO_STEWARD, (StewardRole.STEWARD, StewardRole.HEAD)).id
 
 
 def _grid(recipe: dict[str, Any], spec: dict[str, Any], now: datetime) -> _Grid:

@@ -19,7 +19,7 @@ def test_a_steward_syncs_bookmarks_and_snapshots_a_case(demo_paths: Paths) -> No
     assert len(clips) == 2 and all(
         services.resolve_path(c) and services.resolve_path(c).exists() for c in clips
     )
-    assert services.incident_time(incident) == 151_200
+    assert services.incident_time(incident) == 95_200
     assert {d.player_id for d in services.involved(incident)} == {
         "S76561198000000101",
         "S76561198000000102",
@@ -28,16 +28,16 @@ def test_a_steward_syncs_bookmarks_and_snapshots_a_case(demo_paths: Paths) -> No
     services.save_offset(clips[1].id, clips[1].offset_ms + 33)
     assert services.footage_for(incident)[1].offset_ms == clips[1].offset_ms + 33
 
-    mark = services.add_bookmark(incident, 151_250, "contact", "#ff0000")
+    mark = services.add_bookmark(incident, 95_250, "contact", "#ff0000")
     assert [(b.id, b.race_ms, b.label) for b in services.bookmarks(incident)] == [
-        (mark, 151_250, "contact")
+        (mark, 95_250, "contact")
     ]
     services.remove_bookmark(mark)
     services.remove_bookmark("no-such-id")
     assert services.bookmarks(incident) == []
 
     png = b"\x89PNG\r\n\x1a\n" + b"fake picture bytes"
-    path, sha = services.save_snapshot(incident, 151_250, png)
+    path, sha = services.save_snapshot(incident, 95_250, png)
     assert path.read_bytes() == png and sha == hashlib.sha256(png).hexdigest()
     assert path.parent == demo_paths.evidence_dir
     assert [e.sha256 for e in store.evidence.evidence(incident)] == [sha]
