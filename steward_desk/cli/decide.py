@@ -22,7 +22,8 @@ from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError, UsageError
 from steward_desk.cli.keys import add_passphrase_option, desk_key, desk_keyset
 from steward_desk.core.panel import FIELDS
-from steward_desk.panel.decisions import collect_cosignatures, cosign, decide
+from steward_desk.panel.cosign import collect_cosignatures, cosign
+from steward_desk.panel.decisions import decide
 from steward_desk.panel.errors import PanelError
 from steward_desk.panel.merge import IncidentPanel, merge_view
 from steward_desk.signing.canonical import loads_strict

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from panel.desks import Panel, copy_panel, keyset_of
 from steward_desk.core.rulebook import load_rulebook
 from steward_desk.panel.bundles import import_bundles
-from steward_desk.panel.case_pack import read_case_pack
+from steward_desk.panel.case_pack_schema import read_case_pack
 from steward_desk.panel.errors import BundleError, CasePackError
 
 
