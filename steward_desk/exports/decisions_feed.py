@@ -133,15 +133,16 @@ def export_decisions(
         issuer=issuer,
     )
     chain = FeedChain(state_dir)
-    said = _content_hash(content, key)  # content still carries the placeholder link
+    del content["seq"], content["prev"]
+    body = canonical_payload(content)  # everything but the link, serialised once
+    said = base64url.encode(hashlib.sha256(body + key.kid.encode("ascii")).digest())
     last = chain.last()
     reissued = last is not None and last.content == said and chain.feed_file.is_file()
     if last is not None and reissued:
         data, seq, prev = chain.feed_file.read_bytes(), last.seq, last.prev
     else:
         seq, prev = chain.next_link()
-        content["seq"], content["prev"] = seq, prev
-        data = sign_feed(content, key)
+        data = sign_payload(linked_payload(body, seq, prev), key)
 
     report(2, 3, f"Writing {out.name}")
     newly = [r.id for r in records if r.published_at is None]
@@ -188,9 +189,26 @@ def canonical_payload(payload: dict[str, Any]) -> bytes:
     ).encode("utf-8")
 
 
+def linked_payload(body: bytes, seq: int, prev: str | None) -> bytes:
+    """The canonical payload with its chain link, from the canonical payload without it.
+
+    "prev" and "seq" sort after every other member of a feed, so in RFC 8785 order they
+    close the object: append them instead of serialising the decisions a second time.
+    """
+    if not body.startswith(b"{") or not body.endswith(b"}"):
+        raise ValueError("not a canonical JSON object")
+    link = canonical_payload({"prev": prev, "seq": seq})[1:]
+    return body[:-1] + (b"," if body != b"{}" else b"") + link
+
+
 def sign_feed(payload: dict[str, Any], key: SigningKey) -> bytes:
     """The flattened JWS file bytes of a feed; the same bytes `sign_flattened` would give."""
-    payload_b64 = base64url.encode(canonical_payload(payload))
+    return sign_payload(canonical_payload(payload), key)
+
+
+def sign_payload(payload_bytes: bytes, key: SigningKey) -> bytes:
+    """The flattened JWS file bytes over canonical payload bytes."""
+    payload_b64 = base64url.encode(payload_bytes)
     protected_b64 = base64url.encode(canonical_bytes(protected_header(key, FEED_CTY)))
     signature = base64url.encode(key.sign(f"{protected_b64}.{payload_b64}".encode("ascii")))
     # `document_bytes` of the envelope, spelled out: three base64url members (nothing to
@@ -204,14 +222,16 @@ def _mark_published(
 ) -> None:
     """Set `published_at` and move decided cases to published, in bulk (chunks keep each
     statement under SQLite's bound-parameter limit)."""
+    # Core statements on the connection: the ORM's bulk-update bookkeeping is not needed.
+    connection = session.connection()
     for chunk in _chunks(decisions):
-        session.execute(
+        connection.execute(
             update(Decision)
             .where(col(Decision.id).in_(chunk), col(Decision.published_at).is_(None))
             .values(published_at=when)
         )
     for chunk in _chunks(sorted(incidents)):
-        session.execute(
+        connection.execute(
             update(Incident)
             .where(col(Incident.id).in_(chunk), Incident.status == IncidentStatus.DECIDED.value)
             .values(status=IncidentStatus.PUBLISHED.value)
@@ -269,13 +289,6 @@ class FeedChain:
         write_atomic(self.feed_file, data)
         state = {"seq": seq, "prev": prev, "hash": document_hash(data), "content": content}
         write_atomic(self.state_file, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
-
-
-def _content_hash(content: dict[str, Any], key: SigningKey) -> str:
-    """What a feed says, apart from its place in the chain, and who signs it."""
-    unlinked = {**content, "seq": 0, "prev": None}
-    digest = hashlib.sha256(canonical_payload(unlinked) + key.kid.encode("ascii"))
-    return base64url.encode(digest.digest())
 
 
 def _league_name(store: Store) -> str:

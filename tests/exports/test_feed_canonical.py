@@ -4,11 +4,17 @@ signing layer would make: checked against `canonical_bytes` and `sign_flattened`
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steward_desk.exports.decisions_feed import FEED_CTY, canonical_payload, sign_feed
+from steward_desk.exports.decisions_feed import (
+    FEED_CTY,
+    canonical_payload,
+    linked_payload,
+    sign_feed,
+)
 from steward_desk.signing.canonical import canonical_bytes
 from steward_desk.signing.jws import document_bytes, sign_flattened
 from steward_desk.signing.keys import SigningKey
@@ -49,3 +55,31 @@ def test_the_awkward_characters() -> None:
         "z": {"b": None, "a": True, "A": False, "_": ""},
     }
     assert canonical_payload(doc) == canonical_bytes(doc)
+
+
+early_keys = st.text(st.sampled_from("abcdefghijklmno_"), min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(early_keys, values, max_size=5),
+    st.integers(min_value=1, max_value=2**31),
+    st.none() | st.text(st.sampled_from("ABCxyz019-_"), min_size=43, max_size=43),
+)
+def test_the_chain_link_appended_to_the_body_is_the_canonical_linked_payload(
+    doc: dict,  # type: ignore[type-arg]
+    seq: int,
+    prev: str | None,
+) -> None:
+    linked = linked_payload(canonical_payload(doc), seq, prev)
+    assert linked == canonical_bytes({**doc, "seq": seq, "prev": prev})
+
+
+def test_every_member_of_a_feed_sorts_before_the_link() -> None:
+    from steward_desk.exports.decisions_feed import feed_payload
+
+    payload = feed_payload(
+        [], league="L", event=None, issued_at=datetime.now(UTC), expires=datetime.now(UTC),
+        seq=1, prev=None, issuer="I",
+    )  # fmt: skip
+    assert max(k for k in payload if k not in ("seq", "prev")) < "prev" < "seq"
