@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from steward_desk.core.model import EventKind, FindingKind, InvolvementRole, SessionType
+from steward_desk.core.model import (
+    EventKind,
+    FindingKind,
+    IncidentStatus,
+    InvolvementRole,
+    SessionType,
+)
 from steward_desk.core.rulebook import Problem
 from steward_desk.core.rulebook_schema import DocReader, type_name
 from steward_desk.panel.errors import BAD_CONTENT, CasePackError
@@ -133,6 +139,7 @@ def _incident(r: DocReader) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "id": _id(r, "id"),
         "number": r.integer("number", minimum=1),
+        "status": (r.enum("status", IncidentStatus, "status") or IncidentStatus.NEW).value,
         "session_id": _id(r, "session_id"),
         "category": _str_or_none(r, "category"),
         "lap": _int_or_none(r, "lap"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from steward_desk.core.model import Driver
+from steward_desk.core.model import Driver, IncidentStatus
 from steward_desk.signing.validity import timestamp
 from steward_desk.storage.tables import (
     DriverRow,
@@ -137,6 +137,7 @@ def case_snapshot(session: Session, event: str | None = None) -> dict[str, Any]:
             {
                 "id": incident.id,
                 "number": incident.number,
+                "status": incident.status,
                 "session_id": incident.session_id,
                 "category": incident.category,
                 "lap": incident.lap,
@@ -271,6 +272,11 @@ def load_cases(session: Session, pack: Mapping[str, Any]) -> CaseLoad:
                 f"number of incident {holder.id} held here; a steward desk keeps the head "
                 "steward's case numbers, so import packs only into a desk without its own cases"
             )
+        # Each steward works an open case through their own workflow; a case the head steward
+        # closed (withdrawn, rejected, decided) is closed here too, with the head's reason.
+        closed = not IncidentStatus(spec["status"]).is_open
+        if closed:
+            fields |= {"status": spec["status"], "status_reason": "closed by the head steward"}
         if incident is None:
             session.add(Incident(id=spec["id"], number=spec["number"], **fields))
             new += 1

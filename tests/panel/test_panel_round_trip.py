@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from panel.desks import Desk, Panel, keyset_of
+from steward_desk.core.model import IncidentStatus
 from steward_desk.panel.decisions import DECISION_CTY
 from steward_desk.signing.verify import verify
 from steward_desk.storage.tables import (
@@ -53,6 +54,7 @@ def test_three_stewards_judge_and_the_head_steward_decides_two_to_one(panel: Pan
         assert cases[0]["involved"] == head_cases[0]["involved"]  # names, car numbers, roles
         assert cases[1]["findings"] == head_cases[1]["findings"]  # intake's late-report flag
         assert cases[1]["findings"][0]["kind"] == "late_report"
+        assert {c["status"] for c in cases} == {"new"}  # each steward starts their own review
     # Footage travels as references: a file by its name and hash, a link as it is; no bytes.
     store = panel.ann.store()
     with store.read() as session:
@@ -61,6 +63,17 @@ def test_three_stewards_judge_and_the_head_steward_decides_two_to_one(panel: Pan
     assert clips["file"].location == "onboard-mue.mkv"
     assert clips["file"].sha256 == "ab" * 32 and clips["file"].offset_ms == -2_400
     assert clips["youtube"].location == "https://youtu.be/dQw4w9WgXcQ?t=151"
+    # A case the head steward closes is closed on the steward desks with the next pack.
+    store = panel.head.store()
+    store.incidents.set_status("3", IncidentStatus.WITHDRAWN, "the drivers settled it")
+    store.close()
+    later = panel.files / "cases-2.json"
+    panel.head.signing("cases", "export", "--out", str(later))
+    panel.bo.ok("cases", "import", str(later))
+    statuses = {
+        c["number"]: c["status"] for c in json.loads(panel.bo.ok("incidents", "list", "--json"))
+    }
+    assert statuses[3] == "withdrawn" and statuses[1] == "new"
     # A second import of the same pack is a no-op.
     before = panel.ann.dump()
     _, _, said = panel.ann.run("cases", "import", pack)
