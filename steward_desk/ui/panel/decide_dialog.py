@@ -68,7 +68,16 @@ class DecideDialog(QDialog):
         self.private_notes = QPlainTextEdit(self)
         self.private_notes.setMaximumHeight(60)
 
+        # The checklist answers, factors and rule references the form does not show travel
+        # from the verdict it starts from (the majority's, when there is one).
+        self.carried: dict[str, Any] = {"checklist": {}, "factors": [], "rule_refs": []}
+        self._start_category = start.category if start is not None else None
         if start is not None:
+            self.carried = {
+                "checklist": dict(start.checklist),
+                "factors": list(ruling.factors if ruling is not None else start.factors),
+                "rule_refs": list(ruling.rule_refs if ruling is not None else start.rule_refs),
+            }
             self.category.setCurrentIndex(max(0, self.category.findData(start.category)))
             chosen = ruling.outcome if ruling is not None else start.outcome
             self.outcome.setCurrentIndex(max(0, self.outcome.findData(chosen.value)))
@@ -126,9 +135,11 @@ class DecideDialog(QDialog):
             "outcome": outcome.value,
             "at_fault": blamed if outcome in SANCTIONS else [],
             "penalty": penalty,
-            "checklist": {},
-            "factors": [],
-            "rule_refs": [],
+            "checklist": dict(self.carried["checklist"])
+            if self.category.currentData() == self._start_category
+            else {},
+            "factors": list(self.carried["factors"]),
+            "rule_refs": list(self.carried["rule_refs"]),
             "reasoning": self.reasoning.toPlainText().strip(),
             "override_reason": self.override_reason.text().strip(),
             "private_notes": self.private_notes.toPlainText().strip(),
