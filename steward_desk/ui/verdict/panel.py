@@ -13,17 +13,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from steward_desk.core.model import Outcome, Penalty, PenaltyType, format_race_time
 from steward_desk.core.penalties import PenaltyCalculator, Suggestion
-from steward_desk.core.rulebook import PenaltyRequirement, Rulebook, penalty_needs_value
-from steward_desk.core.verdict import SANCTIONS, VerdictError
+from steward_desk.core.rulebook import Rulebook
+from steward_desk.core.verdict import VerdictError
 from steward_desk.core.workflow import WorkflowError
 from steward_desk.paths import Paths
 from steward_desk.storage.stewards import StewardInfo
@@ -45,11 +42,12 @@ from steward_desk.storage.verdicts import (
     VerdictRepository,
 )
 from steward_desk.ui.verdict.checklist import ChecklistWidget
+from steward_desk.ui.verdict.drivers import DriversBox
 from steward_desk.ui.verdict.precedents_view import PrecedentsView
+from steward_desk.ui.verdict.ruling import RulingBox
 
 DEBOUNCE_MS = 300
 FORM, REFUSAL, NO_STEWARD = range(3)
-_WARN = "color:#b45309;"
 _ERROR = "color:#b91c1c;"
 
 
@@ -78,9 +76,6 @@ class VerdictPanel(QWidget):
         self.case: CaseFacts | None = None
         self.steward: StewardInfo | None = None
         self.record: VerdictRecord | None = None
-        self.suggestion: Suggestion | None = None
-        self.precedents: list[Any] = []
-        self.follow_suggestion = True
         self._loading = False
         self._pending = False
         self._timer = QTimer(self)
@@ -144,65 +139,20 @@ class VerdictPanel(QWidget):
         what_layout.addWidget(self.checklist)
         column.addWidget(what)
 
-        drivers = QGroupBox("Drivers", body)
-        self.drivers_grid = QGridLayout(drivers)
-        self.fault_boxes: dict[str, QCheckBox] = {}
-        self.affected_boxes: dict[str, QCheckBox] = {}
-        column.addWidget(drivers)
-
-        ruling = QGroupBox("Ruling", body)
-        form = QFormLayout(ruling)
-        self.outcome = QComboBox(ruling)
-        for spec in self.rulebook.outcomes:
-            self.outcome.addItem(spec.name, spec.id.value)
-        self.severity = QComboBox(ruling)
-        for severity in self.rulebook.severities:
-            self.severity.addItem(severity.name, severity.id)
-            self.severity.setItemData(
-                self.severity.count() - 1, severity.description, Qt.ItemDataRole.ToolTipRole
-            )
-        factors = QWidget(ruling)
-        factor_grid = QGridLayout(factors)
-        factor_grid.setContentsMargins(0, 0, 0, 0)
-        self.factor_boxes: dict[str, QCheckBox] = {}
-        for i, factor in enumerate(self.rulebook.factors):
-            box = QCheckBox(factor.name, factors)
-            box.setToolTip(f"{factor.description}\nRule: {factor.rule_ref}")
-            self.factor_boxes[factor.id] = box
-            factor_grid.addWidget(box, i // 2, i % 2)
-        penalty_row = QWidget(ruling)
-        penalty_layout = QHBoxLayout(penalty_row)
-        penalty_layout.setContentsMargins(0, 0, 0, 0)
-        self.penalty_type = QComboBox(penalty_row)
-        self.penalty_value = QSpinBox(penalty_row)
-        self.penalty_value.setRange(0, 999)
-        penalty_layout.addWidget(self.penalty_type, 2)
-        penalty_layout.addWidget(self.penalty_value, 1)
-        self.suggested = QLabel(ruling)
-        self.suggested.setWordWrap(True)
-        self.use_suggestion = QPushButton("Use suggestion", ruling)
-        suggestion_row = QWidget(ruling)
-        suggestion_layout = QHBoxLayout(suggestion_row)
-        suggestion_layout.setContentsMargins(0, 0, 0, 0)
-        suggestion_layout.addWidget(self.suggested, 1)
-        suggestion_layout.addWidget(self.use_suggestion)
-        self.override_reason = QLineEdit(ruling)
-        self.override_reason.setPlaceholderText(
-            "Why the ruling differs from the calculator's suggestion (required)"
+        self.drivers = DriversBox(body)
+        column.addWidget(self.drivers)
+        self.ruling_box = RulingBox(self.rulebook, self.calculator, body)
+        column.addWidget(self.ruling_box)
+        # The ruling's controls, named on the panel for the lead's wiring and the tests.
+        r = self.ruling_box
+        self.severity, self.factor_boxes, self.outcome = r.severity, r.factor_boxes, r.outcome
+        self.penalty_type, self.penalty_value = r.penalty_type, r.penalty_value
+        self.suggested, self.use_suggestion, self.departure = (
+            r.suggested,
+            r.use_suggestion,
+            r.departure,
         )
-        self.override_label = QLabel("Override reason", ruling)
-        self.departure = QLabel(ruling)
-        self.departure.setObjectName("departureWarning")
-        self.departure.setWordWrap(True)
-        self.departure.setStyleSheet(_WARN)
-        form.addRow("Severity", self.severity)
-        form.addRow("Factors", factors)
-        form.addRow("Suggested", suggestion_row)
-        form.addRow("Outcome", self.outcome)
-        form.addRow("Penalty", penalty_row)
-        form.addRow(self.override_label, self.override_reason)
-        form.addRow(self.departure)
-        column.addWidget(ruling)
+        self.override_reason = r.override_reason
 
         precedents = QGroupBox("Precedents", body)
         precedents_layout = QVBoxLayout(precedents)
@@ -256,18 +206,12 @@ class VerdictPanel(QWidget):
         column.addStretch(1)
         scroll.setWidget(body)
         self.form_body = body
-        self.editable = [what, drivers, ruling, words, evidence]
+        self.editable = [what, self.drivers, self.ruling_box, words, evidence]
 
         self.category.currentIndexChanged.connect(self._category_changed)
         self.checklist.answered.connect(self._checklist_answered)
-        self.severity.currentIndexChanged.connect(lambda _i: self._inputs_changed())
-        for box in self.factor_boxes.values():
-            box.toggled.connect(lambda _c: self._inputs_changed())
-        self.outcome.currentIndexChanged.connect(lambda _i: self._ruling_edited())
-        self.penalty_type.currentIndexChanged.connect(lambda _i: self._ruling_edited())
-        self.penalty_value.valueChanged.connect(lambda _v: self._ruling_edited())
-        self.use_suggestion.clicked.connect(self.apply_suggestion)
-        self.override_reason.textChanged.connect(lambda _t: self._edited())
+        self.ruling_box.edited.connect(self._edited)
+        self.drivers.edited.connect(self._edited)
         self.reasoning.textChanged.connect(self._edited)
         self.private_notes.textChanged.connect(self._edited)
         self.rule_refs.itemChanged.connect(lambda _i: self._edited())
@@ -368,35 +312,8 @@ class VerdictPanel(QWidget):
         )
         text = case.report_text.strip()
         self.report.setText("“" + (text if len(text) <= 600 else text[:600] + "…") + "”")
-        self._fill_drivers()
+        self.drivers.set_drivers(case.involved, case.teams)
         self.refresh_evidence()
-
-    def _fill_drivers(self) -> None:
-        assert self.case is not None
-        while self.drivers_grid.count():
-            item = self.drivers_grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self.fault_boxes, self.affected_boxes = {}, {}
-        for row, driver in enumerate(self.case.involved):
-            car = f"#{driver.car_number} " if driver.car_number is not None else ""
-            team = self.case.teams.get(driver.player_id, "")
-            label = QLabel(
-                f"<b>{html.escape(car + driver.name)}</b> <span style='color:gray'>"
-                f"{driver.role.value}{' · ' + html.escape(team) if team else ''}</span>"
-            )
-            fault = QCheckBox("At fault")
-            fault.setObjectName(f"fault:{driver.player_id}")
-            affected = QCheckBox("Affected")
-            affected.setObjectName(f"affected:{driver.player_id}")
-            fault.toggled.connect(lambda _c: self._ruling_edited())
-            affected.toggled.connect(lambda _c: self._edited())
-            self.drivers_grid.addWidget(label, row, 0)
-            self.drivers_grid.addWidget(fault, row, 1)
-            self.drivers_grid.addWidget(affected, row, 2)
-            self.fault_boxes[driver.player_id] = fault
-            self.affected_boxes[driver.player_id] = affected
-        self.drivers_grid.setColumnStretch(0, 1)
 
     def _fresh_body(self) -> dict[str, Any]:
         assert self.case is not None
@@ -412,29 +329,19 @@ class VerdictPanel(QWidget):
             self.category.setCurrentIndex(max(index, 0))
             self._category_changed(self.category.currentIndex())
             self.checklist.set_answers(body.get("checklist") or {})
-            severity = body.get("severity") or self.rulebook.default_severity
-            self.severity.setCurrentIndex(max(self.severity.findData(severity), 0))
-            factors = set(body.get("factors") or [])
-            for factor_id, box in self.factor_boxes.items():
-                box.setChecked(factor_id in factors)
-            at_fault = set(body.get("at_fault") or [])
-            affected = set(body.get("affected") or [])
-            for pid, box in self.fault_boxes.items():
-                box.setChecked(pid in at_fault)
-            for pid, box in self.affected_boxes.items():
-                box.setChecked(pid in affected)
+            self.drivers.load(body.get("at_fault") or [], body.get("affected") or [])
             self._set_rule_refs(body.get("rule_refs"))
             self.reasoning.setPlainText(body.get("reasoning", ""))
             self.private_notes.setPlainText(body.get("private_notes", ""))
-            self.override_reason.setText(body.get("override_reason", ""))
-            self._recompute()
+            ruling = None
             if "outcome" in body:
-                self._set_ruling(Outcome(body["outcome"]), _penalty(body.get("penalty")))
-                assert self.suggestion is not None
-                self.follow_suggestion = self.suggestion.same_ruling(*self.ruling())
-            else:
-                self.follow_suggestion = True
-                self.apply_suggestion(save=False)
+                ruling = (Outcome(body["outcome"]), _penalty(body.get("penalty")))
+            self.ruling_box.load(
+                body.get("severity"),
+                body.get("factors") or [],
+                ruling,
+                body.get("override_reason", ""),
+            )
             cited = body.get("evidence")
             if cited is not None:
                 refs = {(e.get("ref"), e.get("label")) for e in cited if isinstance(e, dict)}
@@ -449,7 +356,6 @@ class VerdictPanel(QWidget):
                     )
         finally:
             self._loading = False
-        self._update_ruling_view()
 
     def body(self) -> dict[str, Any]:
         """The form as the verdict JSON shape (CLI.md) plus the form-only fields."""
@@ -467,14 +373,14 @@ class VerdictPanel(QWidget):
         return {
             "category": self.category.currentData(),
             "outcome": outcome.value,
-            "at_fault": [p for p, box in self.fault_boxes.items() if box.isChecked()],
-            "affected": [p for p, box in self.affected_boxes.items() if box.isChecked()],
+            "at_fault": self.drivers.at_fault(),
+            "affected": self.drivers.affected(),
             "penalty": None
             if penalty is None
             else {"type": penalty.type.value, "value": penalty.value},
             "checklist": self.checklist.answers(),
-            "factors": [f for f, box in self.factor_boxes.items() if box.isChecked()],
-            "severity": self.severity.currentData(),
+            "factors": self.ruling_box.factors(),
+            "severity": self.ruling_box.severity_id(),
             "rule_refs": refs,
             "reasoning": self.reasoning.toPlainText(),
             "private_notes": self.private_notes.toPlainText(),
@@ -483,13 +389,26 @@ class VerdictPanel(QWidget):
         }
 
     def ruling(self) -> tuple[Outcome, Penalty | None]:
-        outcome = Outcome(self.outcome.currentData())
-        kind = self.penalty_type.currentData()
-        if not self.penalty_type.isEnabled() or not kind:
-            return outcome, None
-        penalty_type = PenaltyType(kind)
-        value = self.penalty_value.value() if penalty_needs_value(penalty_type) else 0
-        return outcome, Penalty(penalty_type, value)
+        return self.ruling_box.ruling()
+
+    @property
+    def suggestion(self) -> Suggestion | None:
+        return self.ruling_box.suggestion
+
+    @property
+    def follow_suggestion(self) -> bool:
+        return self.ruling_box.follow_suggestion
+
+    @property
+    def fault_boxes(self) -> dict[str, QCheckBox]:
+        return self.drivers.fault_boxes
+
+    @property
+    def affected_boxes(self) -> dict[str, QCheckBox]:
+        return self.drivers.affected_boxes
+
+    def apply_suggestion(self) -> None:
+        self.ruling_box.apply_suggestion()
 
     def _set_rule_refs(self, chosen: list[str] | None) -> None:
         category = self.rulebook.category(self.category.currentData())
@@ -535,44 +454,34 @@ class VerdictPanel(QWidget):
 
     # -- reacting to the steward -----------------------------------------------------------
     def _category_changed(self, _index: int) -> None:
-        category = self.rulebook.category(self.category.currentData())
+        category_id = self.category.currentData()
+        category = self.rulebook.category(category_id)
         self.checklist.set_category(category)
-        if self.case is not None:
-            matches = self.calculator.suggest_category(self.case.report_text, limit=2)
-            if matches:
-                words = ", ".join(f"“{w}”" for w in matches[0].matched[:4])
-                name = self.rulebook.category(matches[0].category).name
-                self.category_hint.setText(f"Suggested from the report: {name} ({words}).")
-            else:
-                self.category_hint.setText("The report's words suggest no category.")
+        if self.case is None:
+            return
+        matches = self.calculator.suggest_category(self.case.report_text, limit=1)
+        if matches:
+            words = ", ".join(f"“{w}”" for w in matches[0].matched[:4])
+            name = self.rulebook.category(matches[0].category).name
+            self.category_hint.setText(f"Suggested from the report: {name} ({words}).")
+        else:
+            self.category_hint.setText("The report's words suggest no category.")
+        precedents = self.repo.precedents(
+            category_id,
+            kind=self.case.event_kind,
+            track=self.case.track,
+            exclude_incident=self.case.incident_id,
+        )
+        self.precedents_view.show_precedents(precedents, category.name, self.case.track)
+        self.ruling_box.set_context(self.case.event_kind, category_id, precedents)
         if not self._loading:
             self._set_rule_refs(None)
-            self._inputs_changed()
+            self._edited()
 
     def _checklist_answered(self, item_id: str, answer: object) -> None:
-        category = self.rulebook.category(self.category.currentData())
-        item = category.item(item_id)
-        if item.factor is not None and item.factor in self.factor_boxes and answer is not None:
-            self.factor_boxes[item.factor].setChecked(bool(answer))  # a "yes" sets the factor
-        self._edited()
-
-    def _inputs_changed(self) -> None:
-        """Category, severity or factors moved: ask the calculator again."""
-        if self._loading:
-            return
-        self._recompute()
-        if self.follow_suggestion:
-            self.apply_suggestion(save=False)
-        self._update_ruling_view()
-        self._edited()
-
-    def _ruling_edited(self) -> None:
-        if self._loading:
-            return
-        self._sync_penalty_widgets()
-        if self.suggestion is not None:
-            self.follow_suggestion = self.suggestion.same_ruling(*self.ruling())
-        self._update_ruling_view()
+        item = self.rulebook.category(self.category.currentData()).item(item_id)
+        if item.factor is not None and answer is not None:
+            self.ruling_box.set_factor(item.factor, bool(answer))  # a "yes" sets the factor
         self._edited()
 
     def _edited(self) -> None:
@@ -583,86 +492,6 @@ class VerdictPanel(QWidget):
         self._pending = True
         self._timer.start()
         self.changed.emit()
-
-    def _recompute(self) -> None:
-        assert self.case is not None
-        category = self.category.currentData()
-        factors = [f for f, box in self.factor_boxes.items() if box.isChecked()]
-        self.suggestion = self.calculator.suggest(
-            self.case.event_kind, category, self.severity.currentData(), factors
-        )
-        self.precedents = self.repo.precedents(
-            category,
-            kind=self.case.event_kind,
-            track=self.case.track,
-            exclude_incident=self.case.incident_id,
-        )
-        self.precedents_view.show_precedents(
-            self.precedents, self.rulebook.category(category).name, self.case.track
-        )
-        marker = " <i>(example tariff)</i>" if self.suggestion.example_values else ""
-        self.suggested.setText(f"<b>{html.escape(self.suggestion.describe())}</b>{marker}")
-        self.suggested.setToolTip("\n".join(self.suggestion.explanation))
-
-    def apply_suggestion(self, save: bool = True) -> None:
-        if self.suggestion is None:
-            return
-        was = self._loading
-        self._loading = True
-        try:
-            self._set_ruling(self.suggestion.outcome, self.suggestion.penalty)
-        finally:
-            self._loading = was
-        self.follow_suggestion = True
-        self._update_ruling_view()
-        if save:
-            self._edited()
-
-    def _set_ruling(self, outcome: Outcome, penalty: Penalty | None) -> None:
-        self.outcome.setCurrentIndex(max(self.outcome.findData(outcome.value), 0))
-        self._sync_penalty_widgets()
-        if penalty is not None:
-            self.penalty_type.setCurrentIndex(
-                max(self.penalty_type.findData(penalty.type.value), 0)
-            )
-            self.penalty_value.setValue(penalty.value)
-        self._sync_penalty_widgets()
-
-    def _sync_penalty_widgets(self) -> None:
-        """Offer the penalty types this outcome and the event's system allow."""
-        assert self.case is not None
-        spec = self.rulebook.outcome(Outcome(self.outcome.currentData()))
-        system = self.rulebook.system_for(self.case.event_kind)
-        allowed = [t for t in system.penalty_types if spec.allows(t)]
-        current = self.penalty_type.currentData()
-        wanted = [t.value for t in allowed]
-        if [self.penalty_type.itemData(i) for i in range(self.penalty_type.count())] != wanted:
-            self.penalty_type.blockSignals(True)
-            self.penalty_type.clear()
-            if spec.penalty is PenaltyRequirement.OPTIONAL:
-                self.penalty_type.addItem("No penalty", "")
-            for kind in allowed:
-                self.penalty_type.addItem(kind.value.replace("_", " ").capitalize(), kind.value)
-            self.penalty_type.setCurrentIndex(max(self.penalty_type.findData(current), 0))
-            self.penalty_type.blockSignals(False)
-        self.penalty_type.setEnabled(bool(allowed))
-        kind = self.penalty_type.currentData()
-        needs = bool(kind) and penalty_needs_value(PenaltyType(kind))
-        self.penalty_value.setEnabled(needs)
-        self.penalty_value.setSuffix(f" {PenaltyType(kind).unit}" if needs else "")
-        self.penalty_value.setMinimum(1 if needs else 0)
-
-    def _update_ruling_view(self) -> None:
-        if self.suggestion is None or self.case is None:
-            return
-        outcome, penalty = self.ruling()
-        needs_reason = outcome in SANCTIONS and not self.suggestion.same_ruling(outcome, penalty)
-        self.override_label.setVisible(needs_reason)
-        self.override_reason.setVisible(needs_reason)
-        self.use_suggestion.setEnabled(not self.follow_suggestion)
-        departure = self.calculator.departure(outcome, penalty, self.suggestion, self.precedents)
-        self.departure.setText("⚠ " + departure.message() if departure else "")
-        self.departure.setVisible(departure is not None)
 
     # -- saving and submitting -------------------------------------------------------------
     def flush(self) -> None:
