@@ -23,6 +23,7 @@ from steward_desk.panel.errors import BAD_CONTENT, CONFLICT, NO_KEY_SET, CasePac
 from steward_desk.signing.errors import SignatureError
 from steward_desk.signing.keys import SigningKey
 from steward_desk.signing.keyset import AUTHORITY_ROLES, KeySet
+from steward_desk.signing.keystore import write_private
 from steward_desk.storage import audit
 from steward_desk.storage.store import Store
 
@@ -154,7 +155,5 @@ def import_case_pack(
 
 
 def _write_atomic(out: Path, data: bytes) -> None:
-    from steward_desk.signing.keystore import write_private
-
     out.parent.mkdir(parents=True, exist_ok=True)
     write_private(out, data)

@@ -12,6 +12,7 @@ threshold counts distinct public keys, never kids or signature entries.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from steward_desk.core.model import IncidentStatus, PenaltyType
+from steward_desk.core.model import EventKind, IncidentStatus, PenaltyType
 from steward_desk.core.rulebook import Rulebook, penalty_to_json
 from steward_desk.core.verdict import SANCTIONS, StewardRef, Verdict, VerdictError
 from steward_desk.core.workflow import CaseAction, WorkflowError, transition
@@ -185,7 +186,7 @@ def _majority(panel: IncidentPanel, head: StewardRef, now: datetime) -> Verdict:
     supporters = [v for k, v in result.counted if k in ruling.supporters]
     first = next(v for v in supporters if v.category == ruling.category)
     return Verdict(
-        id=_uuid(),
+        id=str(uuid.uuid4()),
         incident_id=panel.incident_id,
         steward=head,
         category=ruling.category,
@@ -209,8 +210,6 @@ def _from_form(
     kind: str,
     now: datetime,
 ) -> Verdict:
-    from steward_desk.core.model import EventKind
-
     form = {k: v for k, v in doc.items() if k not in ("steward", "submitted", "id")}
     try:
         return Verdict.from_json(
@@ -345,9 +344,3 @@ def _document_payload(
             ],
         },
     }
-
-
-def _uuid() -> str:
-    import uuid
-
-    return str(uuid.uuid4())

@@ -8,6 +8,7 @@ driver involved) and shapes the result for the command line and the Merge tab.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -206,8 +207,6 @@ def incident_panel(session: Session, incident_id: str, rulebook: Rulebook) -> In
 
 def _verdict(body_json: str, key: str, name: str, rulebook: Rulebook) -> Verdict:
     """A stored submitted verdict, its steward named by signing key for the merge."""
-    import json
-
     doc = json.loads(body_json or "{}")
     doc["steward"] = StewardRef(key, name).to_json()
     try:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from steward_desk.core.model import Outcome, PenaltyType
 from steward_desk.core.rulebook import Rulebook, penalty_needs_value
 from steward_desk.core.verdict import SANCTIONS
 from steward_desk.panel.merge import IncidentPanel
@@ -121,8 +122,6 @@ class DecideDialog(QDialog):
 
     def decision(self) -> dict[str, Any]:
         """The form as the decision JSON (`decide --json` shape)."""
-        from steward_desk.core.model import Outcome, PenaltyType
-
         outcome = Outcome(str(self.outcome.currentData()))
         kind = str(self.penalty_type.currentData() or "")
         penalty = None
