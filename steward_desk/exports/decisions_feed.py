@@ -233,7 +233,9 @@ def _mark_published(
     for chunk in _chunks(sorted(incidents)):
         connection.execute(
             update(Incident)
-            .where(col(Incident.id).in_(chunk), Incident.status == IncidentStatus.DECIDED.value)
+            .where(
+                col(Incident.id).in_(chunk), col(Incident.status) == IncidentStatus.DECIDED.value
+            )
             .values(status=IncidentStatus.PUBLISHED.value)
         )
 

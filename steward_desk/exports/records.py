@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Select
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
 
 from steward_desk.core.model import Driver, Outcome, Penalty, PenaltyType
 from steward_desk.core.rulebook import Rulebook, UnknownIdError
@@ -155,7 +156,7 @@ def load_decisions(
     # the time (the feed's one-second budget).
     with store.read() as session:
         query = (
-            select(
+            select_columns(
                 Decision.id,
                 Decision.body_json,
                 Decision.decided_at,
@@ -274,12 +275,12 @@ def _at_fault(party: Party) -> Party:
     )
 
 
-def _parties(session: Session, scope: Select[Any]) -> dict[str, list[Party]]:
+def _parties(session: Session, scope: Any) -> dict[str, list[Party]]:
     out: dict[str, list[Party]] = defaultdict(list)
     rows = (
         session.connection()
         .execute(
-            select(
+            select_columns(
                 Involvement.incident_id,
                 Involvement.car_number,
                 Involvement.role,
@@ -300,7 +301,7 @@ def _parties(session: Session, scope: Select[Any]) -> dict[str, list[Party]]:
     cars: dict[tuple[str, str], tuple[int, str, str]] = {
         (session_id, player_id): (number, team, model or "")
         for session_id, player_id, number, team, model in session.connection().execute(
-            select(
+            select_columns(
                 CarEntry.session_id,
                 CarDriver.player_id,
                 CarEntry.race_number,
@@ -331,7 +332,7 @@ def _parties(session: Session, scope: Select[Any]) -> dict[str, list[Party]]:
     return out
 
 
-def _reporters(session: Session, scope: Select[Any]) -> dict[str, list[Reporter]]:
+def _reporters(session: Session, scope: Any) -> dict[str, list[Reporter]]:
     out: dict[str, list[Reporter]] = defaultdict(list)
     rows = (
         session.connection()
@@ -353,12 +354,17 @@ def _reporters(session: Session, scope: Select[Any]) -> dict[str, list[Reporter]
     return out
 
 
+def select_columns(*columns: Any) -> Select[Any]:
+    """A Core select of plain columns (SQLModel's `select` types at most four)."""
+    return sql_select(*columns)
+
+
 def _nfc(text: str) -> str:
     # Signed payloads carry NFC text (DESIGN 7); normalising here keeps every export alike.
     return unicodedata.normalize("NFC", text) if text and not text.isascii() else text
 
 
-def _body(text: str) -> dict[str, object]:
+def _body(text: str) -> dict[str, Any]:
     try:
         body = json.loads(text or "{}")
     except json.JSONDecodeError:

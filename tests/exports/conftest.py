@@ -34,3 +34,9 @@ def league(league_template: League, tmp_path: Path) -> League:
     copy.decisions = dict(league_template.decisions)
     yield copy
     copy.store.close()
+
+
+@pytest.fixture(autouse=True)
+def _one_qt_application(qapp: object) -> None:
+    """PDF exports start a bare QGuiApplication when none runs (the CLI); in one test process
+    the GUI tests need it to be a QApplication, so pytest-qt's is started first."""

@@ -250,7 +250,7 @@ class ExportCapability:
         return page
 
     def open_ledger_page(self) -> LedgerPage | None:
-        page = self._page(LedgerPage)
+        page: LedgerPage | None = self._page(LedgerPage)
         rulebook = self.rulebook()
         if page is None and rulebook is not None:
             store = self.desk.store
@@ -265,7 +265,8 @@ class ExportCapability:
         return page
 
     def _results_page(self) -> ResultsPage | None:
-        return self._page(ResultsPage)
+        page: ResultsPage | None = self._page(ResultsPage)
+        return page
 
     def _page(self, kind: type[Any]) -> Any:
         tabs = self.desk.window.tabs
