@@ -353,6 +353,8 @@ class VerdictRepository:
         affected = [str(p) for p in form.pop("affected", []) or []]
         for key in _DESK_KEYS:
             form.pop(key, None)
+        # core Verdict.from_json reads an absent "penalty" as a bad value, not as null
+        form.setdefault("penalty", None)
         now = datetime.now(UTC)
         with self.store.transaction() as session:
             draft = self._draft_row(session, case.incident_id, steward.id)

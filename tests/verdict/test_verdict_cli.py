@@ -132,3 +132,16 @@ def test_without_a_steward_the_desk_says_how_to_become_one(
         "verdict", "submit", "--incident", "1", "--json", write(tmp_path, contact_verdict())
     )
     assert code == 1 and "keys init" in err
+
+
+def test_a_racing_incident_needs_no_penalty_key(cli: Cli, tmp_path: Path) -> None:
+    doc = {
+        "category": "avoidable_contact",
+        "outcome": "racing_incident",
+        "reasoning": "Both drivers had a right to the corner.",
+    }
+    code, out, err = cli.run("verdict", "submit", "--incident", "1", "--json", write(tmp_path, doc))
+    assert code == 0, err
+    code, out, _ = cli.run("verdict", "show", "--incident", "1", "--json")
+    [shown] = json.loads(out)["verdicts"]
+    assert shown["body"]["outcome"] == "racing_incident" and shown["body"]["penalty"] is None

@@ -212,3 +212,60 @@ def test_the_case_details_show_the_decision_target_and_then_the_appeal_window(
     steward_desk.window.refresh()
     flow.show_clocks(decided)
     assert "Appeal window until" in steward_desk.window.details.browser.toPlainText()
+
+
+def test_bookmarks_of_the_case_are_evidence_the_verdict_cites(
+    steward_desk: Desk, qtbot: QtBot
+) -> None:
+    from steward_desk.storage.tables import Bookmark
+
+    store = steward_desk.store
+    incident_id = store.incidents.resolve("1")
+    with store.transaction() as session:
+        session.add(Bookmark(incident_id=incident_id, race_ms=151_200, label="Contact"))
+        session.add(Bookmark(incident_id=incident_id, race_ms=150_000, label="Turn-in"))
+    panel = judge(steward_desk, "1")
+    assert [panel.evidence.item(i).text() for i in range(panel.evidence.count())] == [
+        "bookmark · 02:30.000 · Turn-in",
+        "bookmark · 02:31.200 · Contact",
+    ]
+    panel.evidence.item(0).setCheckState(Qt.CheckState.Unchecked)  # not worth citing
+    # The review workspace hands over its own list when the lead connects it.
+    panel.evidence_provider = lambda: [
+        {"label": "Contact", "race_ms": 151_200, "ref": panel.evidence.item(1).data(256).ref},
+        {"path": "/evidence/case-1-contact.png", "race_ms": 151_200, "sha256": "ab" * 32},
+    ]
+    panel.refresh_evidence()
+    assert panel.evidence.count() == 2
+    click(qtbot, panel.fault_boxes[JOSE])
+    qtbot.keyClicks(panel.reasoning, "Dive.")
+    verdict_id = panel.submit()
+    assert verdict_id is not None
+    cited = panel.repo.cited_evidence(verdict_id)
+    assert [(e.kind, e.label) for e in cited] == [
+        ("bookmark", "Contact"),
+        ("snapshot", "case-1-contact.png"),
+    ]
+
+
+def test_the_form_shows_other_verdicts_only_after_submitting(
+    steward_desk: Desk, qtbot: QtBot
+) -> None:
+    from steward_desk.storage.stewards import StewardRepository
+
+    store = steward_desk.store
+    other = StewardRepository(store).register("Olga Other")
+    panel = judge(steward_desk, "1")
+    incident_id = panel.case.incident_id
+    panel.repo.submit(
+        incident_id,
+        other,
+        {"category": "avoidable_contact", "outcome": "racing_incident", "reasoning": "50/50."},
+    )
+    panel.open_incident(incident_id)
+    assert "1 other steward verdict(s) stay hidden" in panel.others.text()
+    assert "Olga" not in panel.others.text()
+    click(qtbot, panel.fault_boxes[JOSE])
+    qtbot.keyClicks(panel.reasoning, "Dive.")
+    assert panel.submit() is not None
+    assert "Olga Other" in panel.others.text() and "Racing incident" in panel.others.text()
