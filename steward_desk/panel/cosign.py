@@ -127,3 +127,12 @@ def _entries(doc: Any) -> list[dict[str, Any]]:
 def decision_signers(data: bytes, keyset: KeySet, threshold: int = 1) -> tuple[Signer, ...]:
     """The distinct keys that signed a decision document; SigningError below `threshold`."""
     return verify(data, keyset, DECISION_CTY, threshold=threshold).signers
+
+
+def decision_document(store: Store, decision_id: str) -> bytes:
+    """The signed document of a recorded decision, with every co-signature collected so far."""
+    with store.read() as session:
+        decision = session.get(Decision, decision_id)
+    if decision is None or not decision.signed_document:
+        raise DecisionError(UNKNOWN_INCIDENT, f"no signed decision {decision_id!r} on this desk")
+    return decision.signed_document.encode("utf-8")

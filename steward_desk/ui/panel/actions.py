@@ -36,6 +36,7 @@ from steward_desk.signing.errors import SigningError
 from steward_desk.storage.stewards import desk_steward
 from steward_desk.storage.verdicts import VerdictRepository
 from steward_desk.ui.panel.decide_dialog import DecideDialog
+from steward_desk.ui.panel.decision_actions import DecisionActions
 from steward_desk.ui.panel.keys_actions import KeyActions
 from steward_desk.ui.panel.merge_view import MergeView
 from steward_desk.ui.tasks import Progress
@@ -92,7 +93,7 @@ def _local_paths(urls: Iterable[QUrl]) -> list[Path]:
     return [Path(url.toLocalFile()) for url in urls if url.isLocalFile() and url.toLocalFile()]
 
 
-class PanelCapability(KeyActions):
+class PanelCapability(KeyActions, DecisionActions):
     """Holds the wiring so tests can reach it: `desk.window.panel`."""
 
     def __init__(self, desk: Desk) -> None:
@@ -109,6 +110,8 @@ class PanelCapability(KeyActions):
         self.export_cases_action = self._add(menu, "&Export case pack…", self.export_case_pack)
         menu.addSeparator()
         self.merge_action = self._add(menu, "&Merge view", self.open_merge_view, "Ctrl+M")
+        self.cosign_action = self._add(menu, "Co-&sign a decision…", self.cosign_decision)
+        self.collect_action = self._add(menu, "Co&llect co-signatures…", self.collect_cosignatures)
         desk.window.setAcceptDrops(True)
         self.drops = _DropFilter(self)
         desk.window.installEventFilter(self.drops)
@@ -289,15 +292,17 @@ class PanelCapability(KeyActions):
         return outcome.get("ok", False)
 
     def dropped(self, paths: list[Path]) -> None:
-        """Bundles import together; a case pack loads; a decision document is verified."""
+        """Bundles import together; a case pack loads; decision documents are co-signed (on a
+        steward's desk) or their co-signatures collected (on the head steward's)."""
         kinds = {p: signed_kind(p) for p in paths}
         bundles = [p for p, k in kinds.items() if k == VERDICTS_CTY]
         if bundles:
             self.import_bundles(bundles)
         for path in (p for p, k in kinds.items() if k == CASES_CTY):
             self.import_case_pack(path)
-        if any(k == DECISION_CTY for k in kinds.values()):
-            self.tell("A decision document: co-sign it from the command line (`decide --cosign`)")
+        decisions = [p for p, k in kinds.items() if k == DECISION_CTY]
+        if decisions:
+            self.decision_dropped(decisions)
 
     # -- merge and decide ---------------------------------------------------------------------
     def open_merge_view(self) -> MergeView:
@@ -306,6 +311,7 @@ class PanelCapability(KeyActions):
             self.merge = MergeView(self.desk.window)
             self.merge.decide_requested.connect(self.decide)
             self.merge.refresh_requested.connect(self.refresh_merge)
+            self.merge.save_document_requested.connect(self.save_decision_document)
             tabs.addTab(self.merge, "Merge")
         tabs.setCurrentWidget(self.merge)
         self.refresh_merge()

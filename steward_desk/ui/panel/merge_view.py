@@ -46,6 +46,7 @@ class MergeView(QWidget):
 
     decide_requested = Signal(str, bool)
     refresh_requested = Signal()
+    save_document_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,10 +100,15 @@ class MergeView(QWidget):
         self.decide_button = QPushButton("Decide…", self)
         self.decide_button.setObjectName("decide")
         self.decide_button.clicked.connect(lambda: self._request(False))
+        self.document_button = QPushButton("Save signed decision…", self)
+        self.document_button.setObjectName("saveDecision")
+        self.document_button.setToolTip("For the panel members to co-sign (Panel → Co-sign)")
+        self.document_button.clicked.connect(self.save_document_requested.emit)
         refresh = QPushButton("Refresh", self)
         refresh.clicked.connect(self.refresh_requested.emit)
         buttons = QHBoxLayout()
         buttons.addWidget(refresh)
+        buttons.addWidget(self.document_button)
         buttons.addStretch(1)
         buttons.addWidget(self.decide_button)
         buttons.addWidget(self.accept_button)
@@ -181,6 +187,7 @@ class MergeView(QWidget):
         panel = self.panels[row] if 0 <= row < len(self.panels) else None
         self.accept_button.setEnabled(False)
         self.decide_button.setEnabled(panel is not None)
+        self.document_button.setEnabled(panel is not None and panel.decision_id is not None)
         if panel is None:
             self.title.setText("No panel verdicts yet: import the stewards' bundles (Panel menu)")
             self.quorum.clear()

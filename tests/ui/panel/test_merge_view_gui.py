@@ -54,6 +54,8 @@ def test_the_panel_menu_offers_the_exchange(head_desk: Desk) -> None:
         "Import &case pack…",
         "&Export case pack…",
         "&Merge view",
+        "Co-&sign a decision…",
+        "Co&llect co-signatures…",
     ]
 
 
@@ -155,3 +157,44 @@ def test_a_steward_adopts_the_key_set_in_the_keys_dialog(
     assert panel.keyset() is not None and len(panel.keyset().entries) == 4  # type: ignore[union-attr]
     assert "already held" in panel.adopt_keyset(judged.head.home / "keys" / "keyset.json")
     desk.store.close()
+
+
+def test_a_steward_co_signs_the_saved_decision_and_the_head_collects_it(
+    head_desk: Desk, judged: Panel, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from steward_desk.app import build_desk
+    from steward_desk.panel.decisions import DECISION_CTY
+    from steward_desk.signing.verify import verify
+
+    head: PanelCapability = head_desk.window.panel  # type: ignore[attr-defined]
+    warnings: list[str] = []
+    monkeypatch.setattr(head, "warn", lambda title, text: warnings.append(text))
+    monkeypatch.setattr(head, "confirm", lambda title, text: True)
+    head.import_bundles(_bundles(judged))
+    view = head.open_merge_view()
+    assert not view.document_button.isEnabled()
+    view.accept_button.click()
+    assert view.document_button.isEnabled()
+    saved = judged.files / "decision-case-1.json"
+    monkeypatch.setattr(head, "ask_save_file", lambda title, name: judged.files / name)
+    view.document_button.click()
+    assert saved.exists()
+
+    ann_desk = build_desk(judged.ann.paths, synchronous=True)
+    qtbot.addWidget(ann_desk.window)
+    ann: PanelCapability = ann_desk.window.panel  # type: ignore[attr-defined]
+    monkeypatch.setattr(ann, "warn", lambda title, text: warnings.append(text))
+    cosigned = judged.files / "decision-ann.json"
+    monkeypatch.setattr(ann, "ask_save_file", lambda title, name: cosigned)
+    _drop(ann_desk, [saved])  # a steward's desk co-signs what is dropped on it
+    assert cosigned.exists()
+    ann_desk.store.close()
+
+    _drop(head_desk, [cosigned])  # the head steward's desk collects it
+    assert warnings == []
+    with head_desk.store.read() as session:
+        signed = session.exec(select(Decision)).one().signed_document.encode()
+    from panel.desks import keyset_of
+
+    signers = verify(signed, keyset_of(judged.head), DECISION_CTY, threshold=2).signers
+    assert sorted(s.name for s in signers) == ["Ann", "Hana"]
