@@ -274,3 +274,28 @@ def test_a_steward_desk_does_not_take_in_other_stewards_verdicts(sent: Sent) -> 
     code, _, said = bo.run("bundle", "import", str(sent.first))
     assert code == 1 and "refused (wrong_role)" in said and "blind" in said
     assert bo.dump() == before
+
+
+def test_case_packs_by_event_and_an_older_pack_after_a_newer_one(panel: Panel) -> None:
+    monza = panel.files / "monza.json"
+    panel.head.signing(
+        "cases", "export", "--out", str(monza), "--event", "Friday Night Single · Monza"
+    )
+    everything = panel.files / "all.json"
+    panel.head.signing("cases", "export", "--out", str(everything))
+    payload = unverified_payload(monza.read_bytes())
+    assert [i["number"] for i in payload["incidents"]] == [4]
+    assert [e["name"] for e in payload["events"]] == ["Friday Night Single · Monza"]
+    assert (payload["seq"], unverified_payload(everything.read_bytes())["seq"]) == (1, 2)
+
+    panel.ann.ok("cases", "import", str(everything))
+    before = panel.ann.dump()
+    code, _, said = panel.ann.run("cases", "import", str(monza))
+    assert code == 1 and "refused (rollback)" in said and "nothing was imported" in said
+    assert panel.ann.dump() == before
+
+    code, _, said = panel.head.run(
+        "cases", "export", "--out", str(panel.files / "none.json"), "--event", "No Such Event",
+        "--passphrase-file", str(panel.head.passphrase_file),
+    )  # fmt: skip
+    assert code == 1 and "no cases of event 'No Such Event'" in said
