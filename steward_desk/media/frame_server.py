@@ -6,9 +6,11 @@ the frame, decode forward, and match the decoded frame by its pts against the fo
 Never "the first frame after the seek": a frame is only delivered when its pts is the one the
 index names for that time.
 
-Speed: the container stays open; frames decoded on the way to a target are kept (an LRU with a
-byte budget), so stepping back through the run is instant; stepping forward goes on decoding
-from where the last request stopped instead of seeking again.
+Speed (bench/bench_frame_server.py): the container stays open; a jump skips the H.264/HEVC
+frames no other frame refers to (about a third with x264's B-pyramid) and keeps the last few
+frames before the target; a step or drag backwards decodes the whole run once and keeps it
+(an LRU with a byte budget), so further steps back are instant; stepping forward goes on
+decoding from where the last request stopped instead of seeking again.
 """
 
 from __future__ import annotations
