@@ -167,3 +167,21 @@ def test_an_unknown_session_is_refused_and_nothing_is_written(
                  "nope", "--format", "csv", "--out", str(out)])  # fmt: skip
     assert code == 1 and "no session 'nope'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_stop_go_costs_its_seconds_plus_the_drive_through_when_the_rulebook_says_so(
+    league: League, tmp_path: Path
+) -> None:
+    rulebook = load_rulebook()
+    assert rulebook.conversion.stop_go_adds_drive_through  # the bundled rulebook's example
+    incident = report(league.store, league.spa_race, 2, 5, "pit_lane_violation", lap=2,
+                      at=timedelta(hours=6))  # fmt: skip
+    decide(
+        league.store, incident, category="pit_lane_violation", outcome="penalty",
+        at_fault=[player(5)], penalty={"type": "stop_go", "value": 10},
+        reasoning="Speeding in the pit lane.", decided_at=datetime(2025, 5, 3, tzinfo=UTC),
+        session_id=league.spa_race,
+    )  # fmt: skip
+    _, doc = read_both(league.paths.home, league.spa_race, tmp_path)
+    emma = next(e for e in doc["classification"] if e["car_number"] == 55)
+    assert emma["penalty_ms"] == (10 + rulebook.conversion.drive_through_seconds) * 1000

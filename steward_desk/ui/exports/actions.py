@@ -64,15 +64,15 @@ class ExportCapability:
         self._rulebook: Rulebook | None = None
         window, menu = desk.window, desk.window.export_menu
         self.decisions_action = self._add(
-            menu, "&Decisions feed…", self.export_decisions, "Ctrl+Shift+E"
+            menu, "&Decisions…", self.export_decisions, "Ctrl+Shift+E"
         )
         self.classification_action = self._add(menu, "&Classification…", self.export_classification)
         self.ledger_action = self._add(menu, "&Ledger…", self.export_ledger)
-        self.notices_action = self._add(menu, "Driver &notices…", self.export_notices)
-        self.documents_action = self._add(menu, "Decision &documents…", self.export_documents)
+        self.notices_action = self._add(menu, "&Notices…", self.export_notices)
+        self.documents_action = self._add(menu, "D&ocuments…", self.export_documents)
         menu.addSeparator()
         self.results_page_action = self._add(menu, "&Results page", self.open_results_page)
-        self.ledger_page_action = self._add(menu, "Licence l&edger page", self.open_ledger_page)
+        self.ledger_page_action = self._add(menu, "L&edger page", self.open_ledger_page)
         window.view_menu.addSeparator()
         window.view_menu.addAction(self.results_page_action)
         window.view_menu.addAction(self.ledger_page_action)
