@@ -10,7 +10,9 @@ the picture being shown (measured with stamped clips). So each *change* is one s
 `player time − race clock`, taken against the clock halfway between the two ticks that
 bracket it; the median of the last few samples is the clip's drift. A clip more than one
 frame off (two estimates in a row, and beyond the measuring floor) is re-aligned by a seek
-that leads by the seek latency learnt from earlier ones. Sound comes from the focused clip
+that leads by the seek latency learnt from earlier ones; a clip that keeps losing time fast is
+re-aligned less and less often (a machine that cannot decode fast enough only gets slower
+with more seeks). Sound comes from the focused clip
 only.
 """
 
@@ -32,6 +34,13 @@ MIN_SAMPLES = 3  # fewer than this: no verdict on drift yet
 # when two estimates in a row put it more than max(one frame, this floor) off the clock.
 MEASURE_FLOOR_MS = 25.0
 PARK_TOLERANCE_MS = 300  # a paused seek counts as landed this close to its target
+# A clip that drifts fast (more than 5 % of the time since its last re-alignment) is one the
+# machine cannot decode in time; seeking again costs a keyframe decode and makes it worse. So
+# each such re-alignment doubles the least time before the next one (1 s up to 8 s); a slow
+# drift (clock skew) resets it.
+MIN_BACKOFF_S = 1.0
+MAX_BACKOFF_S = 8.0
+STARVED_RATE = 0.05
 
 
 class RaceClock:
@@ -115,6 +124,9 @@ class _ClipState:
     changed_at: float = 0.0  # when the player's reported time last changed
     first_estimate: bool = True  # the next estimate measures the start latency
     over_sign: bool | None = None  # the last estimate was over tolerance: ahead (True)/behind
+    last_correction: float | None = None
+    backoff_s: float = MIN_BACKOFF_S  # the least time between two re-alignments
+    judge_correction: bool = False  # the next estimate tells whether the last one held
     seek_lead_ms: float = 80.0  # libVLC restarts this much behind a seek while playing
 
 
@@ -345,12 +357,24 @@ class SyncController:
                 self.start_latency_s = min(max(self.start_latency_s + 0.5 * late_s, 0.0), 0.5)
         tolerance = max(clip.frame_ms, MEASURE_FLOOR_MS)
         over = abs(estimate) > tolerance
+        if state.judge_correction:
+            # The first estimate after a re-alignment is what the seek left: learn the seek's
+            # latency from it.
+            state.judge_correction = False
+            state.seek_lead_ms = min(max(state.seek_lead_ms - estimate, 0.0), 1000.0)
         persistent = over and state.over_sign == (estimate > 0)
         state.over_sign = (estimate > 0) if over else None
-        if persistent:
-            # Learn the latency: a clip still behind after a seek needs a longer lead.
-            if drift.corrections:
-                state.seek_lead_ms = min(max(state.seek_lead_ms - estimate, 0.0), 1000.0)
+        last = state.last_correction
+        if persistent and (last is None or now - last >= state.backoff_s):
+            if last is not None:
+                # Drifting by more than 5 % of the time since the last re-alignment is no clock
+                # skew: the clip cannot be decoded in time. Seek less often, not more.
+                starved = abs(estimate) > STARVED_RATE * (now - last) * 1000
+                state.backoff_s = (
+                    min(state.backoff_s * 2, MAX_BACKOFF_S) if starved else MIN_BACKOFF_S
+                )
+            state.last_correction = now
+            state.judge_correction = True
             content = self.clock.position(now) - clip.offset_ms
             self._realign(state, content, now, count=True)
             state.over_sign = None

@@ -240,3 +240,15 @@ def test_the_clock_learns_how_long_players_take_to_start() -> None:
         run(controller, now, 2.0)
         controller.pause()
     assert lags[-1] < lags[0] / 2
+
+
+def test_a_clip_the_machine_cannot_decode_in_time_is_not_hammered_with_seeks() -> None:
+    # Decoding at 80 % of real time: every re-alignment is lost again within a second.
+    now = FakeTime()
+    starved = LibvlcLikePlayer(now, skew=-0.2)
+    controller = SyncController(now)
+    controller.set_clips([SyncedClip("starved", starved, offset_ms=0, duration_ms=600_000)])
+    controller.play(0)
+    run(controller, now, 30.0)
+    # Without spacing it would seek every ~1.5 s (about 20 times in 30 s).
+    assert 3 <= controller.drift("starved").corrections <= 9
