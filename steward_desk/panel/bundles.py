@@ -7,7 +7,9 @@ A bundle is a flattened JWS JSON document, protected header `{"alg": "Ed25519", 
      "seq": n, "prev": hash of this steward's bundle n-1 (null for the first), "issued_at"}
 
 Each bundle holds every verdict version the steward has submitted so far, so a lost file is
-made good by the next one. In a verdict the steward's id is the signing key's kid: the only
+made good by the next one: the head desk accepts a later `seq` after a gap (nothing is lost),
+but never an older one, the same `seq` with other content, or a `prev` that does not name the
+bundle it holds. In a verdict the steward's id is the signing key's kid: the only
 name for a steward that is the same on every desk.
 
 The head steward's desk imports any number of bundles in one transaction: every file is
@@ -200,7 +202,7 @@ def _import_one(
         )
     accepted = documents.accept(
         session, data, kind=KIND, cty=VERDICTS_CTY, keyset=keyset, source=source,
-        error=BundleError, now=now,
+        error=BundleError, now=now, allow_gap=True,
     )  # fmt: skip
     signer = accepted.verified.signers[0]
     entry = keyset.find(signer.kid)

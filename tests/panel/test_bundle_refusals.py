@@ -299,3 +299,17 @@ def test_case_packs_by_event_and_an_older_pack_after_a_newer_one(panel: Panel) -
         "--passphrase-file", str(panel.head.passphrase_file),
     )  # fmt: skip
     assert code == 1 and "no cases of event 'No Such Event'" in said
+
+
+def test_a_lost_bundle_is_made_good_by_the_next_one(sent: Sent) -> None:
+    panel = sent.panel
+    panel.submit(panel.ann, 3, "penalty", 10)
+    third = panel.files / "ann-3.json"
+    panel.ann.signing("bundle", "export", "--out", str(third))  # bundle 2 never arrives
+    panel.head.ok("bundle", "import", str(sent.first))
+    out = json.loads(panel.head.ok("bundle", "import", str(third), "--json"))
+    (result,) = out["bundles"]
+    assert result["seq"] == 3 and result["new_verdicts"] == 2
+    assert any("documents in between not seen" in c for c in result["checks"])
+    code, _, said = panel.head.run("bundle", "import", str(sent.second))
+    assert code == 1 and "refused (rollback)" in said
