@@ -10,8 +10,8 @@ against what the muxer really stored, not what was asked for.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -235,19 +235,6 @@ def _read_back(path: Path) -> tuple[tuple[float, ...], tuple[int, ...]]:
     pts_ms = tuple(float(pts * tb * 1000) for pts, _ in packets)
     keyframes = tuple(i for i, (_, key) in enumerate(packets) if key)
     return pts_ms, keyframes
-
-
-def make_clips(folder: Path, specs: Sequence[tuple[str, ClipSpec]]) -> dict[str, ClipInfo]:
-    """Make several named clips in `folder` (name → file `<name>.<container>`)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return {name: make_clip(folder / f"{name}.{spec.container}", spec) for name, spec in specs}
-
-
-def with_frames(spec: ClipSpec, frames: int) -> ClipSpec:
-    """The same kind of clip, longer or shorter (constant-rate specs only)."""
-    if spec.pts_ms is not None:
-        raise ValueError("a VFR spec lists its pts; make a new one with obs_vfr_mkv(frames=…)")
-    return replace(spec, frames=frames)
 
 
 Colour = tuple[int, int, int]
