@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from typing import Any
 
@@ -27,66 +26,23 @@ def register(sub: Any) -> None:
     sessions.set_defaults(handler=list_sessions)
 
 
-def classification_doc(ctx: Context, session_id: str) -> tuple[dict[str, Any], list[Any]]:
-    from steward_desk.core.classification import PenaltyConversion, classify
-    from steward_desk.core.model import SessionType
+def show_results(args: argparse.Namespace, ctx: Context) -> int:
     from steward_desk.core.rulebook import load_rulebook
-    from steward_desk.storage.results import car_results, steward_penalties
+    from steward_desk.exports.classification import classification_csv, revised_classification
 
-    store = ctx.store()
     try:
-        race, cars = car_results(store, session_id)
+        revised = revised_classification(ctx.store(), args.session, load_rulebook())
     except LookupError as error:
         raise CliError(str(error)) from None
-    rulebook = load_rulebook()
-    conversion = PenaltyConversion(drive_through_s=rulebook.conversion.drive_through_seconds)
-    rows = classify(
-        SessionType(race.type), cars, steward_penalties(store, race.id), conversion=conversion
-    )
-    info = store.league.session_info(race.id)
-    session = {
-        "id": race.id,
-        "type": race.raw_type or race.type,
-        "track": race.track,
-        "event": info.event if info else "",
-        "file": race.source_file,
-    }
-    return session, list(rows)
-
-
-def show_results(args: argparse.Namespace, ctx: Context) -> int:
-    session, rows = classification_doc(ctx, args.session)
     if args.json:
-        print_json({"session": session, "classification": [r.to_json() for r in rows]})
+        print_json(revised.to_json())
         return 0
     if args.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(
-            [
-                "position",
-                "class_position",
-                "car_number",
-                "car_model",
-                "class",
-                "drivers",
-                "player_ids",
-                "laps",
-                "total_time_ms",
-                "best_lap_ms",
-                "penalty_ms",
-                "status",
-            ]
-        )
-        for r in rows:
-            writer.writerow([
-                r.position, r.class_position, r.car_number, r.car_model, r.car_class,
-                " / ".join(d.name for d in r.drivers), " ".join(d.player_id for d in r.drivers),
-                r.laps, r.total_time_ms if r.total_time_ms is not None else "",
-                r.best_lap_ms if r.best_lap_ms is not None else "", r.penalty_ms, r.status.value,
-            ])  # fmt: skip
+        sys.stdout.write(classification_csv(revised).decode("utf-8"))
         return 0
+    session = revised.session
     print(f"{session['event']} · {session['type']} · {session['track']}")
-    for r in rows:
+    for r in revised.after:
         names = " / ".join(d.name for d in r.drivers)
         extra = f" +{r.penalty_ms / 1000:.0f}s" if r.penalty_ms else ""
         print(
