@@ -198,3 +198,25 @@ def test_a_steward_co_signs_the_saved_decision_and_the_head_collects_it(
 
     signers = verify(signed, keyset_of(judged.head), DECISION_CTY, threshold=2).signers
     assert sorted(s.name for s in signers) == ["Ann", "Hana"]
+
+
+def test_a_steward_sends_verdicts_to_a_shared_folder(
+    judged: Panel, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from panel.desks import PASSPHRASE
+
+    from steward_desk.app import build_desk
+    from steward_desk.signing.jws import unverified_payload
+
+    monkeypatch.setenv("STEWARD_DESK_PASSPHRASE", PASSPHRASE)
+    desk = build_desk(judged.bo.paths, synchronous=True)
+    qtbot.addWidget(desk.window)
+    panel: PanelCapability = desk.window.panel  # type: ignore[attr-defined]
+    shared = tmp_path / "Dropbox" / "stewards"
+    shared.mkdir(parents=True)
+    monkeypatch.setattr(panel, "ask_folder", lambda title: shared)
+    sent = panel.send_verdicts()
+    assert sent is not None and sent.parent == shared and sent.name.startswith("verdicts-bo-")
+    payload = unverified_payload(sent.read_bytes())
+    assert payload["seq"] == 2 and len(payload["verdicts"]) == 1  # bundle 1 went out before
+    desk.store.close()
