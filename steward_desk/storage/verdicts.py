@@ -349,8 +349,7 @@ class VerdictRepository:
                 case.status, "submit", f"the case is {case.status.label.lower()}: no verdict"
             )
         form = dict(body)
-        evidence = [EvidenceItem.coerce(e).to_json() for e in form.pop("evidence", []) or []]
-        affected = [str(p) for p in form.pop("affected", []) or []]
+        evidence, affected = _form_extras(form.pop("evidence", None), form.pop("affected", None))
         for key in _DESK_KEYS:
             form.pop(key, None)
         # core Verdict.from_json reads an absent "penalty" as a bad value, not as null
@@ -679,6 +678,23 @@ def _precedent(
         severity=body.get("severity"),
         superseded=superseded,
     )
+
+
+def _form_extras(evidence: object, affected: object) -> tuple[list[dict[str, object]], list[str]]:
+    """The form-only fields, checked like the rest: lists, or a VerdictError naming the key."""
+    problems: list[Problem] = []
+    if evidence is not None and not isinstance(evidence, list):
+        problems.append(Problem("evidence", "expected a list of bookmarks or snapshots"))
+    if affected is not None and (
+        not isinstance(affected, list) or not all(isinstance(p, str) for p in affected)
+    ):
+        problems.append(Problem("affected", "expected a list of player ids"))
+    if problems:
+        raise VerdictError(problems)
+    items = (
+        [EvidenceItem.coerce(e).to_json() for e in evidence] if isinstance(evidence, list) else []
+    )
+    return items, list(affected) if isinstance(affected, list) else []
 
 
 def problems_of(error: VerdictError) -> list[Problem]:

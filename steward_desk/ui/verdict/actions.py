@@ -3,11 +3,13 @@ the steward's identity, the case workflow moves and the clocks in the case detai
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from steward_desk.core.model import StewardRole
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
 from steward_desk.storage.stewards import StewardInfo, StewardRepository, desk_steward
 from steward_desk.storage.verdicts import VerdictRepository
@@ -65,7 +67,10 @@ class VerdictCapability:
         return self.save_steward(dialog.value().name, dialog.value().team,
                                  dialog.value().player_id, dialog.value().roles)  # fmt: skip
 
-    def save_steward(self, name: str, team: str, player_id: str, roles: tuple) -> StewardInfo:  # type: ignore[type-arg]
+    def save_steward(
+        self, name: str, team: str, player_id: str, roles: Iterable[StewardRole | str]
+    ) -> StewardInfo:
+        """Store this desk's steward (a new row, or the current one updated) and remember it."""
         stewards = StewardRepository(self.desk.store)
         current = self.steward()
         if current is None:

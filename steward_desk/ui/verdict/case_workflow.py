@@ -4,6 +4,7 @@ case's clocks and recusals added to the details pane."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,7 @@ _QUESTIONS = {
 class CaseWorkflowMenu:
     """Workflow moves for the selected case, enabled by what the workflow allows."""
 
-    def __init__(self, desk: Desk, repo: VerdictRepository, actor: callable) -> None:  # type: ignore[valid-type]
+    def __init__(self, desk: Desk, repo: VerdictRepository, actor: Callable[[], str]) -> None:
         self.desk = desk
         self.repo = repo
         self.actor = actor

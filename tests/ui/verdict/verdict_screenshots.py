@@ -95,7 +95,12 @@ def main(demo: Path, out: Path) -> None:
     panel.form_body.grab(QRect(top, bottom)).save(str(out / "precedents.png"))
 
     panel.flush()
-    verdicts.save_steward("Nico Nova", "Scuderia Nova", "", ("steward",))
+    # Another steward takes over this desk: one who races for the accused driver's team.
+    from steward_desk.storage.stewards import StewardRepository
+    from steward_desk.ui.verdict.actions import SETTINGS_STEWARD
+
+    nico = StewardRepository(store).register("Nico Nova", team="Scuderia Nova")
+    desk.settings.setValue(SETTINGS_STEWARD, nico.id)
     window.tabs.removeTab(window.tabs.currentIndex())
     window.select_incident(case_1)
     verdicts.judge()
