@@ -37,12 +37,12 @@ from steward_desk.storage.store import Store
 from steward_desk.storage.verdicts import (
     CaseFacts,
     ConflictOfInterest,
-    EvidenceItem,
     VerdictRecord,
     VerdictRepository,
 )
 from steward_desk.ui.verdict.checklist import ChecklistWidget
 from steward_desk.ui.verdict.drivers import DriversBox
+from steward_desk.ui.verdict.evidence_list import EvidenceList
 from steward_desk.ui.verdict.precedents_view import PrecedentsView
 from steward_desk.ui.verdict.ruling import RulingBox
 
@@ -178,8 +178,7 @@ class VerdictPanel(QWidget):
 
         evidence = QGroupBox("Evidence", body)
         evidence_layout = QVBoxLayout(evidence)
-        self.evidence = QListWidget(evidence)
-        self.evidence.setMaximumHeight(90)
+        self.evidence = EvidenceList(evidence)
         self.refresh_evidence_button = QPushButton("Refresh from the footage", evidence)
         self.refresh_evidence_button.clicked.connect(lambda: self.refresh_evidence())
         evidence_layout.addWidget(self.evidence)
@@ -343,17 +342,8 @@ class VerdictPanel(QWidget):
                 body.get("override_reason", ""),
             )
             cited = body.get("evidence")
-            if cited is not None:
-                refs = {(e.get("ref"), e.get("label")) for e in cited if isinstance(e, dict)}
-                for i in range(self.evidence.count()):
-                    item = self.evidence.item(i)
-                    data = item.data(Qt.ItemDataRole.UserRole)
-                    if data is None:
-                        continue  # the "no bookmarks yet" line
-                    checked = (data.ref, data.label) in refs
-                    item.setCheckState(
-                        Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-                    )
+            if isinstance(cited, list):
+                self.evidence.load_cited(cited)
         finally:
             self._loading = False
 
@@ -365,11 +355,7 @@ class VerdictPanel(QWidget):
             for i in range(self.rule_refs.count())
             if self.rule_refs.item(i).checkState() == Qt.CheckState.Checked
         ]
-        evidence = [
-            self.evidence.item(i).data(Qt.ItemDataRole.UserRole).to_json()
-            for i in range(self.evidence.count())
-            if self.evidence.item(i).checkState() == Qt.CheckState.Checked
-        ]
+        evidence = self.evidence.cited()
         return {
             "category": self.category.currentData(),
             "outcome": outcome.value,
@@ -433,24 +419,7 @@ class VerdictPanel(QWidget):
             if self.evidence_provider
             else self.repo.evidence(self.case.incident_id)
         )
-        items = [EvidenceItem.coerce(e) for e in source]
-        before = {
-            (d.ref, d.label): self.evidence.item(i).checkState()
-            for i in range(self.evidence.count())
-            if (d := self.evidence.item(i).data(Qt.ItemDataRole.UserRole)) is not None
-        }
-        self.evidence.blockSignals(True)
-        self.evidence.clear()
-        for e in items:
-            when = format_race_time(e.race_ms) if e.race_ms is not None else ""
-            item = QListWidgetItem(f"{e.kind} · {when} · {e.label}".replace(" ·  · ", " · "))
-            item.setData(Qt.ItemDataRole.UserRole, e)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(before.get((e.ref, e.label), Qt.CheckState.Checked))
-            self.evidence.addItem(item)
-        if not items:
-            self.evidence.addItem("No bookmarks or snapshots yet: mark them in the footage (M).")
-        self.evidence.blockSignals(False)
+        self.evidence.show_items(source)
 
     # -- reacting to the steward -----------------------------------------------------------
     def _category_changed(self, _index: int) -> None:
