@@ -348,6 +348,13 @@ class IntakeCapability:
 
     def _details_menu(self, pos: QPoint) -> None:
         browser = self.desk.window.details.browser
+        menu = self.details_menu(pos)
+        menu.exec(browser.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def details_menu(self, pos: QPoint) -> QMenu:
+        """The case details' context menu at `pos`: on a footage link, Open at time first."""
+        browser = self.desk.window.details.browser
         menu = browser.createStandardContextMenu(pos)
         href = browser.anchorAt(pos)
         current = self._current()
@@ -371,5 +378,4 @@ class IntakeCapability:
                         menu.insertAction(first, copy)
                         menu.insertSeparator(first)
                     break
-        menu.exec(browser.viewport().mapToGlobal(pos))
-        menu.deleteLater()
+        return menu

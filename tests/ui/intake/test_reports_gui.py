@@ -15,6 +15,7 @@ from intake_gui_helpers import Messages, answer, row_counts
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel
+from pytestqt.qtbot import QtBot
 
 from steward_desk.app import Desk
 from steward_desk.intake.results_import import import_results
@@ -323,3 +324,44 @@ def test_a_broken_export_is_named_and_nothing_is_filed(
     (warning,) = messages.of("warning")
     assert "export.csv" in warning and "line 4" in warning and "Timestamp" in warning
     assert row_counts(desk) == before
+
+
+def test_the_footage_link_in_the_case_details_offers_open_at_time(
+    desk: Desk,
+    league: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+    messages: Messages,
+) -> None:
+    from steward_desk.ui.intake.new_report_dialog import ManualReport
+
+    race = import_race(desk, league, tmp_path / "results")
+    a, b = league.LEAGUE[0], league.LEAGUE[1]
+    desk.window.intake.reports.file_manual(
+        ManualReport(race, a.player_id, (b.player_id,), True, 3, 200_000,
+                     "Squeezed onto the grass on the Kemmel straight",
+                     ("https://www.twitch.tv/videos/2012345678?t=00h03m05s",))
+    )  # fmt: skip
+    desk.window.details_dock.resize(500, 800)
+    browser = desk.window.details.browser
+    assert messages.shown == []
+    qtbot.waitUntil(lambda: "twitch.tv" in browser.toPlainText())
+    cursor = browser.document().find("twitch.tv/videos")
+    assert not cursor.isNull()
+    browser.setTextCursor(cursor)
+    position = browser.cursorRect(cursor).center()
+    assert browser.anchorAt(position).startswith("https://www.twitch.tv/videos/2012345678")
+
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString()))
+    )
+    menu = desk.window.intake.details_menu(position)
+    menus = [[action.text() for action in menu.actions()]]
+    next(x for x in menu.actions() if x.text().startswith("Open at time")).trigger()
+
+    assert menus and menus[0][0] == "Open at time: Twitch link at 03:05.000"
+    assert "Copy link at incident time" in menus[0]
+    # Race time 3:20 and the link's 3:05 meant 3:05 into the VOD: that is where it opens.
+    assert opened == ["https://www.twitch.tv/videos/2012345678?t=0h03m05s"]
