@@ -288,6 +288,8 @@ def _known(r: DocReader, key: str, options: list[str], what: str) -> tuple[str, 
 def _penalty(
     r: DocReader, rulebook: Rulebook, outcome: Outcome | None, kind: EventKind | None
 ) -> Penalty | None:
+    if not r.has("penalty"):
+        return None  # no penalty key is the same as null (a racing incident needs none)
     value = r.raw("penalty", required=False)
     if value is None:
         return None
