@@ -275,7 +275,18 @@ def apply_plan(
     footage: list[list[NewFootage]] = []
     for i, planned in enumerate(plan.reports):
         report(i, total, f"Reading footage of {planned.label}")
-        footage.append(_footage_for(store, planned, footage_dir))
+        # Hashing and indexing a long onboard takes a while: each chunk reports (and so
+        # gives a Cancel pressed meanwhile its chance to stop the import).
+        footage.append(
+            _footage_for(
+                store,
+                planned,
+                footage_dir,
+                lambda _fraction, text, i=i, label=planned.label: report(
+                    i, total, f"{label}: {text}"
+                ),
+            )
+        )
 
     facts = [
         ReportFacts(
@@ -399,7 +410,10 @@ def _display_name(store: Store, player_id: str | None) -> str:
 
 
 def _footage_for(
-    store: Store, planned: PlannedReport, footage_dir: Path | None
+    store: Store,
+    planned: PlannedReport,
+    footage_dir: Path | None,
+    step: Callable[[float, str], None] | None = None,
 ) -> list[NewFootage]:
     out: list[NewFootage] = []
     race_ms = planned.row.race_time_ms
@@ -439,7 +453,7 @@ def _footage_for(
                     )
                 )
                 continue
-            ingested = ingest_footage_file(path, footage_dir or path.parent)
+            ingested = ingest_footage_file(path, footage_dir or path.parent, step)
             out.append(
                 NewFootage(
                     location=ingested.location,

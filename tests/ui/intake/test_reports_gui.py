@@ -365,3 +365,75 @@ def test_the_footage_link_in_the_case_details_offers_open_at_time(
     assert "Copy link at incident time" in menus[0]
     # Race time 3:20 and the link's 3:05 meant 3:05 into the VOD: that is where it opens.
     assert opened == ["https://www.twitch.tv/videos/2012345678?t=0h03m05s"]
+
+
+@pytest.fixture(scope="module")
+def onboard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small PS4-like onboard (H.264 720p30 shape, shrunk) a driver sent by DM."""
+    from steward_desk.media.clip_maker import make_clip, ps4_720p30
+
+    folder = tmp_path_factory.mktemp("dm")
+    return make_clip(folder / "onboard-carla.mp4", ps4_720p30(160, 90, seconds=1.5)).path
+
+
+def test_a_local_onboard_is_hashed_and_probed_when_the_report_is_filed(
+    desk: Desk, league: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, onboard: Path
+) -> None:
+    import hashlib
+
+    from steward_desk.ui.intake.new_report_dialog import ManualReport
+
+    race = import_race(desk, league, tmp_path / "results")
+    a, b = league.LEAGUE[5], league.LEAGUE[6]
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(onboard)], ""))
+    )
+
+    def pick_file(dialog: NewReportDialog) -> bool:
+        dialog.choose_files()  # the "Add file…" button
+        assert dialog.footage.count() == 1 and "file:" in dialog.footage.item(0).text()
+        report = dialog.report()
+        assert report.footage == (str(onboard),)
+        return False  # filed below with a known race time instead
+
+    answer(monkeypatch, NewReportDialog, pick_file)
+    desk.window.intake.new_report_action.trigger()
+    desk.window.intake.reports.file_manual(
+        ManualReport(race, a.player_id, (b.player_id,), True, 2, 150_000, "Onboard attached",
+                     (str(onboard),))
+    )  # fmt: skip
+    (case,) = desk.store.incidents.list_summaries()
+    (clip,) = desk.store.incidents.detail(case.id).footage
+    assert clip.source == "file" and clip.owner_player_id == a.player_id
+    assert clip.sha256 == hashlib.sha256(onboard.read_bytes()).hexdigest()
+    assert clip.duration_ms and 1400 <= clip.duration_ms <= 1600 and clip.fps == pytest.approx(30)
+
+
+def test_cancel_while_the_onboard_is_indexed_files_nothing(
+    desk: Desk, league: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, onboard: Path
+) -> None:
+    import steward_desk.ui.intake.report_flow as flow
+    from steward_desk.ui.intake.new_report_dialog import ManualReport
+
+    race = import_race(desk, league, tmp_path / "results")
+    real = flow.apply_plan
+
+    def cancel_when_indexing(store: Any, plan: Any, **kwargs: Any) -> Any:
+        progress = kwargs["progress"]
+
+        def watch(done: int, total: int, text: str) -> None:
+            if "Indexing" in text or "Hashing" in text:
+                progress.cancel()  # the steward presses Cancel on a long file
+            progress(done, total, text)
+
+        return real(store, plan, **{**kwargs, "progress": watch})
+
+    monkeypatch.setattr(flow, "apply_plan", cancel_when_indexing)
+    before = row_counts(desk)
+    a, b = league.LEAGUE[5], league.LEAGUE[6]
+    desk.window.intake.reports.file_manual(
+        ManualReport(race, a.player_id, (b.player_id,), True, 2, None, "Onboard attached",
+                     (str(onboard),))
+    )  # fmt: skip
+    assert "nothing was filed" in desk.window.statusBar().currentMessage()
+    assert row_counts(desk) == before
