@@ -19,6 +19,9 @@ VP9 WebM, OBS-like VFR MKV) play embedded in native windows, driven by the app's
   `first_second_max_abs`; `on_clock_after_s` is when the picture first came within 1.5
   frames of the clock). One frame is 16.7 ms at 60 fps, 33.3 ms at 30 fps; a grab takes a
   few ms itself, so the figures include that much measuring error.
+- `drift_ms_while_video_shown`: the same, only for the grabs at moments the review workspace
+  shows libVLC's picture in the tile (the player has moved since its last seek, for
+  VIDEO_TRUST_S); at other moments the tile shows exact frame-server frames.
 - `controller`: what the sync controller measured from libVLC's own time reports: its last
   drift estimate, the largest, and how many re-alignments it made.
 """
@@ -54,6 +57,7 @@ from steward_desk.media.player import VlcPlayer
 from steward_desk.media.stamp import default_layout, read_stamp
 from steward_desk.media.sync import SyncController, SyncedClip
 from steward_desk.media.vlc_backend import libvlc_status
+from steward_desk.ui.review.playback import VIDEO_TRUST_S
 
 TICK_S = 0.03
 
@@ -209,7 +213,8 @@ def main() -> int:
         say(f"playing 4 clips for {args.seconds:.0f} s (drift from frame stamps)")
         start_race = 61_000 + round(args.seconds * 1000) + 1_000
         rig.play_from(start_race)
-        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in rig.players}
+        samples: dict[str, list[tuple[float, float, bool]]] = {name: [] for name in rig.players}
+        moving_since: dict[str, float | None] = {name: None for name in rig.players}
         wall0 = time.monotonic()
         next_grab = wall0
         while time.monotonic() - wall0 < args.seconds:
@@ -217,15 +222,24 @@ def main() -> int:
             if time.monotonic() >= next_grab:
                 next_grab += 0.1
                 for name in rig.players:
+                    # Would the workspace show libVLC's picture now? (moving, for a moment)
+                    now = time.monotonic()
+                    if not rig.controller.moving(name):
+                        moving_since[name] = None
+                    elif moving_since[name] is None:
+                        moving_since[name] = now
+                    since = moving_since[name]
+                    shown = since is not None and now - since >= VIDEO_TRUST_S
                     found = rig.grab_stamp(name)
                     if found is not None:
-                        samples[name].append((time.monotonic() - wall0, found[1] - found[0]))
+                        samples[name].append((now - wall0, found[1] - found[0], shown))
             rig.pump(TICK_S)
         clips_out: dict[str, Any] = {}
         for name, index in rig.indexes.items():
             drift = rig.controller.drift(name)
-            early = [d for t, d in samples[name] if t < 1.0]
-            settled = [d for t, d in samples[name] if t >= 1.0]
+            early = [d for t, d, _ in samples[name] if t < 1.0]
+            settled = [d for t, d, _ in samples[name] if t >= 1.0]
+            on_screen = [d for _, d, shown in samples[name] if shown]
             clips_out[name] = {
                 "file": clips[name].name,
                 "codec": index.codec,
@@ -234,10 +248,11 @@ def main() -> int:
                 "vfr": index.vfr,
                 "frame_ms": round(1000 / index.fps, 1),
                 "drift_ms": summary(settled),
+                "drift_ms_while_video_shown": summary(on_screen),
                 "first_second_max_abs": round(max((abs(d) for d in early), default=0.0), 1),
                 # When the picture first came within a frame-and-a-half of the clock.
                 "on_clock_after_s": next(
-                    (round(t, 2) for t, d in samples[name] if abs(d) <= 1.5 * 1000 / index.fps),
+                    (round(t, 2) for t, d, _ in samples[name] if abs(d) <= 1.5 * 1000 / index.fps),
                     None,
                 ),
                 "controller": {

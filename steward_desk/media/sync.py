@@ -34,6 +34,7 @@ MIN_SAMPLES = 3  # fewer than this: no verdict on drift yet
 # when two estimates in a row put it more than max(one frame, this floor) off the clock.
 MEASURE_FLOOR_MS = 25.0
 PARK_TOLERANCE_MS = 300  # a paused seek counts as landed this close to its target
+MOVING_MS = 100  # reported progress after a (re)start that shows the picture is moving
 # A clip that drifts fast (more than 5 % of the time since its last re-alignment) is one the
 # machine cannot decode in time; seeking again costs a keyframe decode and makes it worse. So
 # each such re-alignment doubles the least time before the next one (1 s up to 8 s); a slow
@@ -78,6 +79,10 @@ class RaceClock:
     def set_rate(self, rate: float) -> None:
         self._anchor_ms, self._anchor_t = self.position(), max(self._now(), self._anchor_t)
         self._rate = rate
+
+    def shift(self, delta_ms: float) -> None:
+        """Move the running clock by `delta_ms` without changing its pace."""
+        self._anchor_ms += delta_ms
 
     @property
     def rate(self) -> float:
@@ -127,6 +132,9 @@ class _ClipState:
     last_correction: float | None = None
     backoff_s: float = MIN_BACKOFF_S  # the least time between two re-alignments
     judge_correction: bool = False  # the next estimate tells whether the last one held
+    moving: bool = False  # its time has moved on since it was last started or re-aligned
+    moved_from: int | None = None  # the first time it reported after (re)starting
+    fresh_estimate: bool = False  # an estimate not yet acted on
     seek_lead_ms: float = 80.0  # libVLC restarts this much behind a seek while playing
 
 
@@ -150,6 +158,7 @@ class SyncController:
         self._want_playing = False
         self._last_tick: float | None = None
         self._rate = 1.0
+        self.clock_shifts = 0  # how often the clock moved to where all the clips were
         # How long libVLC players take from "go" to their first moving picture; the clock
         # waits that long so the pictures do not start behind it (learnt from each start).
         self.start_latency_s = 0.1
@@ -185,6 +194,13 @@ class SyncController:
 
     def phase(self, clip_id: str) -> Phase:
         return self._clips[clip_id].phase
+
+    def moving(self, clip_id: str) -> bool:
+        """True once the clip's player has reported new times since it was last started or
+        re-aligned: a seek has landed and its picture is from the new place (libVLC reports
+        the seek's target at once, but keeps showing the old picture until it has decoded)."""
+        state = self._clips[clip_id]
+        return state.phase == Phase.RUNNING and state.moving
 
     # -- transport ---------------------------------------------------------------------------
     @property
@@ -273,7 +289,47 @@ class SyncController:
         mid = now if previous is None else (previous + now) / 2
         for state in self._clips.values():
             self._follow(state, now, mid)
+        self._follow_common(now)
+        for state in self._clips.values():
+            if state.phase == Phase.RUNNING:
+                self._correct(state, now)
         return self.position()
+
+    def _follow_common(self, now: float) -> None:
+        """When every playing libVLC clip is off the clock the same way (they all started
+        late, or the sound card's clock runs slow), move the clock, not the clips: that is
+        free, while a seek costs a keyframe decode and is itself only roughly placed."""
+        estimates = [
+            s.drift.estimate_ms
+            for s in self._clips.values()
+            if s.phase == Phase.RUNNING
+            and s.clip.player.draws_video
+            and s.drift.estimate_ms is not None
+            and len(s.drift.samples) >= MIN_SAMPLES
+        ]
+        running = [
+            s
+            for s in self._clips.values()
+            if s.phase == Phase.RUNNING and s.clip.player.draws_video
+        ]
+        if not estimates or len(estimates) < len(running):
+            return
+        # Only what every clip shares: all beyond tolerance the same way, by the least of them.
+        tolerance = min(max(s.clip.frame_ms, MEASURE_FLOOR_MS) for s in running)
+        if all(e > tolerance for e in estimates):
+            common = min(estimates)
+        elif all(e < -tolerance for e in estimates):
+            common = max(estimates)
+        else:
+            return
+        self.clock.shift(common)
+        self.clock_shifts += 1
+        for state in self._clips.values():
+            drift = state.drift
+            drift.samples = deque((v - common for v in drift.samples), maxlen=SAMPLES)
+            if drift.estimate_ms is not None:
+                drift.estimate_ms -= common
+            state.over_sign = None
 
     def _try_start(self, now: float) -> None:
         deadline = self._starting_until or now
@@ -317,6 +373,8 @@ class SyncController:
             parked, state.parked_at = state.parked_at, None
             if parked is not None and abs(parked - content) <= clip.frame_ms:
                 state.settle_until = state.changed_at = now + self._settle_s
+                state.moving = False
+                state.moved_from = None
             else:
                 self._realign(state, content, now, count=False)
             player.play()
@@ -339,6 +397,11 @@ class SyncController:
         fresh = state.last_position is not None
         state.last_position = position
         state.changed_at = now
+        if state.moved_from is None:
+            state.moved_from = position
+        # libVLC first reports the seek's target (and a value near it on resuming); only
+        # real progress past that says its picture now comes from the new place.
+        state.moving = state.moving or position - state.moved_from >= MOVING_MS
         if not fresh or now < state.settle_until:
             return
         expected = self.clock.position(mid) - clip.offset_ms
@@ -355,13 +418,21 @@ class SyncController:
                 # Behind at the start (negative) means the clock should wait longer next time.
                 late_s = -estimate / 1000 / max(abs(self._rate), 0.1)
                 self.start_latency_s = min(max(self.start_latency_s + 0.5 * late_s, 0.0), 0.5)
-        tolerance = max(clip.frame_ms, MEASURE_FLOOR_MS)
-        over = abs(estimate) > tolerance
         if state.judge_correction:
             # The first estimate after a re-alignment is what the seek left: learn the seek's
             # latency from it.
             state.judge_correction = False
             state.seek_lead_ms = min(max(state.seek_lead_ms - estimate, 0.0), 1000.0)
+        state.fresh_estimate = True
+
+    def _correct(self, state: _ClipState, now: float) -> None:
+        """Re-align a clip whose fresh drift estimate is, again, beyond tolerance."""
+        if not state.fresh_estimate or state.drift.estimate_ms is None:
+            return
+        state.fresh_estimate = False
+        clip, estimate = state.clip, state.drift.estimate_ms
+        tolerance = max(clip.frame_ms, MEASURE_FLOOR_MS)
+        over = abs(estimate) > tolerance
         persistent = over and state.over_sign == (estimate > 0)
         state.over_sign = (estimate > 0) if over else None
         last = state.last_correction
@@ -380,6 +451,8 @@ class SyncController:
             state.over_sign = None
 
     def _realign(self, state: _ClipState, content: float, now: float, *, count: bool) -> None:
+        state.moving = False
+        state.moved_from = None
         lead = state.seek_lead_ms * abs(self._rate) if count else 0.0
         state.clip.player.seek(max(0, round(content + lead)))
         state.settle_until = now + self._settle_s

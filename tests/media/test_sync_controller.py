@@ -125,17 +125,38 @@ def test_two_onboards_start_together_from_their_aligned_positions() -> None:
 
 def test_a_clip_that_runs_fast_is_pulled_back_within_a_frame() -> None:
     now = FakeTime()
-    fast = LibvlcLikePlayer(now, skew=0.03)
+    fast, steady = LibvlcLikePlayer(now, skew=0.03), LibvlcLikePlayer(now)
     controller = SyncController(now)
     controller.set_clips(
-        [SyncedClip("fast", fast, offset_ms=0, duration_ms=600_000, frame_ms=16.7)]
+        [
+            SyncedClip("fast", fast, offset_ms=0, duration_ms=600_000, frame_ms=16.7),
+            SyncedClip("steady", steady, offset_ms=0, duration_ms=600_000, frame_ms=16.7),
+        ]
     )
     controller.play(0)
     run(controller, now, 20.0)
     drift = controller.drift("fast")
     assert drift.corrections >= 1
     assert drift.max_abs_ms < 80  # caught while still small
-    assert abs(fast.true_position() - controller.position()) < 45
+    # 3 % fast gains 30 ms a second: between re-alignments it never gets far.
+    assert abs(fast.true_position() - controller.position()) < 80
+    assert abs(steady.true_position() - controller.position()) < 45
+
+
+def test_when_every_clip_started_late_the_clock_moves_instead_of_the_clips() -> None:
+    now = FakeTime()
+    players = [LibvlcLikePlayer(now, latency_s=0.5) for _ in range(3)]
+    controller = SyncController(now)
+    controller.set_clips(
+        SyncedClip(f"c{i}", p, offset_ms=1_000 * i, duration_ms=600_000, frame_ms=16.7)
+        for i, p in enumerate(players)
+    )
+    controller.play(5_000)
+    run(controller, now, 5.0)
+    assert controller.clock_shifts >= 1
+    assert all(controller.drift(f"c{i}").corrections == 0 for i in range(3))  # no seeks
+    for i, player in enumerate(players):
+        assert abs(player.true_position() - (controller.position() - 1_000 * i)) < 45
 
 
 def test_a_clip_that_starts_later_waits_on_its_first_frame() -> None:
@@ -245,9 +266,14 @@ def test_the_clock_learns_how_long_players_take_to_start() -> None:
 def test_a_clip_the_machine_cannot_decode_in_time_is_not_hammered_with_seeks() -> None:
     # Decoding at 80 % of real time: every re-alignment is lost again within a second.
     now = FakeTime()
-    starved = LibvlcLikePlayer(now, skew=-0.2)
+    starved, steady = LibvlcLikePlayer(now, skew=-0.2), LibvlcLikePlayer(now)
     controller = SyncController(now)
-    controller.set_clips([SyncedClip("starved", starved, offset_ms=0, duration_ms=600_000)])
+    controller.set_clips(
+        [
+            SyncedClip("starved", starved, offset_ms=0, duration_ms=600_000),
+            SyncedClip("steady", steady, offset_ms=0, duration_ms=600_000),
+        ]
+    )
     controller.play(0)
     run(controller, now, 30.0)
     # Without spacing it would seek every ~1.5 s (about 20 times in 30 s).

@@ -18,13 +18,13 @@ from PySide6.QtGui import QGuiApplication
 from steward_desk.core.timeline import ClipTrack, ReviewTimeline
 from steward_desk.media.frame_server import FrameServer
 from steward_desk.media.player import FramePlayer, Player, VlcPlayer
-from steward_desk.media.sync import Phase, SyncController, SyncedClip
+from steward_desk.media.sync import SyncController, SyncedClip
 from steward_desk.media.vlc_backend import libvlc_status
 from steward_desk.ui.review.clips import ClipEntry
 from steward_desk.ui.review.tile import ClipTile
 
 TICK_MS = 30
-VIDEO_TRUST_S = 0.25  # libVLC's picture replaces the exact frame this long after it starts
+VIDEO_TRUST_S = 0.15  # libVLC's picture replaces the exact frame once it moves, and this long
 EMBEDDING_PLATFORMS = ("xcb", "windows", "cocoa")
 
 
@@ -188,7 +188,7 @@ class Playback(QObject):
         for entry in self.entries.values():
             if entry.player is None or not entry.player.draws_video:
                 continue
-            live = running and self.controller.phase(entry.clip_id) == Phase.RUNNING
+            live = running and self.controller.moving(entry.clip_id)
             if not live:
                 entry.video_since = None
                 if entry.tile.face == ClipTile.VIDEO:
