@@ -437,3 +437,43 @@ def test_cancel_while_the_onboard_is_indexed_files_nothing(
     )  # fmt: skip
     assert "nothing was filed" in desk.window.statusBar().currentMessage()
     assert row_counts(desk) == before
+
+
+def test_reports_that_name_no_event_are_filed_under_the_session_the_steward_picks(
+    desk: Desk, league: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: Messages
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    import_race(desk, league, tmp_path / "round3")
+    files = league.weekend_files(
+        tmp_path / "round4", track="monza", race_end=league.RACE_END + timedelta(days=7)
+    )
+    import_results(desk.store, files, event="Round 4 · Monza")
+    rows, _ = league.generated_reports(4)
+    headers = [h for h in league.GOOGLE_HEADERS if h != "Race"]
+    export = tmp_path / "no event column.csv"
+    export.write_bytes(league.csv_bytes(headers, [r[:3] + r[4:] for r in rows]))
+    choose_export(monkeypatch, export)
+    answer(monkeypatch, ColumnMappingDialog)
+    asked: list[tuple[str, list[str]]] = []
+
+    def pick(
+        _parent: object, _title: str, text: str, items: list[str], *args: object
+    ) -> tuple[str, bool]:
+        asked.append((text, items))
+        return next(i for i in items if i.startswith("Round 4") and "R ·" in i), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
+    desk.window.intake.import_reports_action.trigger()
+
+    assert asked, messages.shown
+    (question, choices) = asked[0]
+    assert "names no event and there are several" in question and len(choices) == 6
+    assert "4 report(s) filed" in messages.of("information")[0]
+    sessions = {s.session_id for s in desk.store.incidents.list_summaries()}
+    monza = [
+        s.id
+        for s in desk.store.league.sessions()
+        if s.event.startswith("Round 4") and s.type.value == "R"
+    ]
+    assert sessions == set(monza)
