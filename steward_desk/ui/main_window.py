@@ -266,19 +266,6 @@ class MainWindow(QMainWindow):
         self.action_review = self._action(
             self.incident_menu, "Open &review", self.open_review, "Return"
         )
-        status_menu = self.incident_menu.addMenu("Set &status")
-        for status in (IncidentStatus.IN_REVIEW, IncidentStatus.AWAITING_PANEL):
-            self._action(status_menu, status.label, lambda s=status: self.set_status(s))
-        status_menu.addSeparator()
-        self._action(
-            status_menu,
-            "Withdrawn (drivers settled)…",
-            lambda: self.set_status(IncidentStatus.WITHDRAWN, ask=True),
-        )
-        self._action(
-            status_menu, "Rejected…", lambda: self.set_status(IncidentStatus.REJECTED, ask=True)
-        )
-        self._action(status_menu, "Reopen (new)", lambda: self.set_status(IncidentStatus.NEW))
         self._action(
             self.incident_menu,
             "Find…",
@@ -374,21 +361,6 @@ class MainWindow(QMainWindow):
         self.details.show_detail(detail, ids)
 
     # -- case actions ----------------------------------------------------------------------
-    def set_status(self, status: IncidentStatus, *, ask: bool = False) -> None:
-        incident_id = self.current_incident_id()
-        if incident_id is None:
-            return
-        reason = ""
-        if ask:
-            reason, ok = QInputDialog.getText(
-                self, "Steward Desk", f"Why is this case {status.label.lower()}?"
-            )
-            if not ok or not reason.strip():
-                return
-        self.store.incidents.set_status(incident_id, status, reason.strip())
-        self.refresh()
-        self.statusBar().showMessage(f"Case set to {status.label}", 4000)
-
     def override_finding(self, incident_id: str, finding_id: int) -> None:
         reason, ok = QInputDialog.getText(
             self, "Override finding", "Why does this finding not apply? (kept in the audit log)"

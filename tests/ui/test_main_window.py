@@ -77,15 +77,17 @@ def test_withdrawing_a_case_asks_why_and_records_it(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
+    from steward_desk.core.workflow import CaseAction
+
     window = desk.window
     window.select_incident(window.store.incidents.resolve("2"))
     monkeypatch.setattr(
         QInputDialog, "getText", staticmethod(lambda *a, **k: ("Drivers shook hands", True))
     )
-    window.set_status(IncidentStatus.WITHDRAWN, ask=True)
+    window.verdicts.workflow.move(CaseAction.WITHDRAW)  # type: ignore[attr-defined]
     detail = window.store.incidents.detail("2")
     assert detail.summary.status is IncidentStatus.WITHDRAWN
-    assert any("incident.status" in line for line in detail.audit)
+    assert detail.audit[-1].endswith("incident.status")  # the move is in the audit log
     assert window.current_incident_id() == detail.summary.id  # selection kept after refresh
 
 
