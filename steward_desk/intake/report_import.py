@@ -272,21 +272,15 @@ def apply_plan(
         resolved.append((reporter_id, involved, unmatched))
 
     # Footage files are hashed and indexed before the transaction: that is the slow part.
+    def footage_step(i: int, label: str) -> Callable[[float, str], None]:
+        # Hashing and indexing a long onboard takes a while: each chunk reports (and so
+        # gives a Cancel pressed meanwhile its chance to stop the import).
+        return lambda _fraction, text: report(i, total, f"{label}: {text}")
+
     footage: list[list[NewFootage]] = []
     for i, planned in enumerate(plan.reports):
         report(i, total, f"Reading footage of {planned.label}")
-        # Hashing and indexing a long onboard takes a while: each chunk reports (and so
-        # gives a Cancel pressed meanwhile its chance to stop the import).
-        footage.append(
-            _footage_for(
-                store,
-                planned,
-                footage_dir,
-                lambda _fraction, text, i=i, label=planned.label: report(
-                    i, total, f"{label}: {text}"
-                ),
-            )
-        )
+        footage.append(_footage_for(store, planned, footage_dir, footage_step(i, planned.label)))
 
     facts = [
         ReportFacts(
