@@ -50,6 +50,7 @@ class DemoSummary:
     clips: int
     seconds: float
     steward_id: str = ""
+    decisions: int = 0
 
     def to_json(self) -> dict[str, object]:
         return self.__dict__.copy()
@@ -70,6 +71,7 @@ class _Grid:
 
 def build_demo(store: Store, paths: Paths, progress: Progress | None = None) -> DemoSummary:
     """Replace the demo league in `store` with a fresh build; other leagues are untouched."""
+    from steward_desk.demo.decisions import decide_demo_cases
     from steward_desk.demo.reports import file_demo_reports
     from steward_desk.intake.acc_results import parse_acc_results
 
@@ -125,9 +127,10 @@ def build_demo(store: Store, paths: Paths, progress: Progress | None = None) -> 
         step += 1
         report(step, total_steps, text)
 
-    incidents, reports, clips = file_demo_reports(
+    incidents, reports, clips, decided = file_demo_reports(
         store, paths, recipe, grids, now=now, on_clip=clip_progress
     )
+    decisions = decide_demo_cases(store, league, decided)
     steward_id = _demo_steward(store)
     report(total_steps, total_steps, "Demo league ready")
     return DemoSummary(
@@ -140,6 +143,7 @@ def build_demo(store: Store, paths: Paths, progress: Progress | None = None) -> 
         clips=clips,
         seconds=round((datetime.now(UTC) - started).total_seconds(), 2),
         steward_id=steward_id,
+        decisions=decisions,
     )
 
 

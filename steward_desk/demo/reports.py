@@ -30,12 +30,14 @@ def file_demo_reports(
     *,
     now: datetime,
     on_clip: Callable[[str], None],
-) -> tuple[int, int, int]:
-    """File every report of the recipe; returns (incidents, reports, clips)."""
+) -> tuple[int, int, int, list[tuple[dict[str, Any], str, Any, list[str]]]]:
+    """File every report of the recipe; returns (incidents, reports, clips, decided) where
+    `decided` lists (decision spec, incident id, event kind, at-fault player ids)."""
     from steward_desk.demo.builder import demo_clip_path, status_of
 
     drivers = recipe["drivers"]
     filed: list[tuple[str, str, set[str], int | None]] = []  # incident, session, players, t
+    decided: list[tuple[dict[str, Any], str, Any, list[str]]] = []
     clips = 0
     for spec in recipe["reports"]:
         grid = grids[spec["event"]]
@@ -154,8 +156,11 @@ def file_demo_reports(
         incident_id = store.incidents.file_report(new, into=into)
         if into is None:
             filed.append((incident_id, grid.race_session_id, players, race_ms))
+        if "decision" in spec:
+            at_fault = [grid.by_driver[i].player_id for i in spec["decision"]["at_fault"]]
+            decided.append((spec["decision"], incident_id, grid.kind, at_fault))
     del drivers
-    return len(filed), len(recipe["reports"]), clips
+    return len(filed), len(recipe["reports"]), clips, decided
 
 
 def _number_of(filed: list[tuple[str, str, set[str], int | None]], incident_id: str | None) -> int:
