@@ -8,12 +8,14 @@ its first frame and starts when the clock reaches its offset; one past its end h
 Drift: libVLC's time only changes every ~250 ms, and when it changes it names (near enough)
 the picture being shown (measured with stamped clips). So each *change* is one sample of
 `player time − race clock`, taken against the clock halfway between the two ticks that
-bracket it; the median of the last few samples is the clip's drift. A clip more than one
-frame off (two estimates in a row, and beyond the measuring floor) is re-aligned by a seek
-that leads by the seek latency learnt from earlier ones; a clip that keeps losing time fast is
+bracket it; the median of the last few samples is the clip's drift. A drift every clip
+shares moves the clock instead of the clips. A clip more than one frame off on its own (two
+estimates in a row, and beyond the measuring floor) wins the time back by playing a little
+faster or slower for about a second, since a seek while playing lands anywhere within
+~100–300 ms; only a large drift (a stall, a start far off) is re-aligned by a seek, leading by
+the seek latency learnt from earlier ones, and a clip that keeps losing time fast is
 re-aligned less and less often (a machine that cannot decode fast enough only gets slower
-with more seeks). Sound comes from the focused clip
-only.
+with more seeks). Sound comes from the focused clip only.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ MIN_SAMPLES = 3  # fewer than this: no verdict on drift yet
 MEASURE_FLOOR_MS = 25.0
 PARK_TOLERANCE_MS = 300  # a paused seek counts as landed this close to its target
 MOVING_MS = 100  # reported progress after a (re)start that shows the picture is moving
+# Drift below this is won back by playing the clip a little faster or slower for about TRIM_S
+# (2–25 % off speed: a fifth of a second back in a second is hard to see); beyond it (a
+# stall, a start far off) a seek is quicker.
+SEEK_BEYOND_MS = 400.0
+TRIM_S = 1.0
+MIN_TRIM = 0.02
+MAX_TRIM = 0.25
 # A clip that drifts fast (more than 5 % of the time since its last re-alignment) is one the
 # machine cannot decode in time; seeking again costs a keyframe decode and makes it worse. So
 # each such re-alignment doubles the least time before the next one (1 s up to 8 s); a slow
@@ -115,6 +124,7 @@ class ClipDrift:
     estimate_ms: float | None = None  # median of recent samples; + means the clip is ahead
     max_abs_ms: float = 0.0  # the largest |estimate| seen
     corrections: int = 0  # re-alignments (seeks while playing)
+    trims: int = 0  # small drifts won back by a short change of speed
     samples: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
 
 
@@ -134,6 +144,7 @@ class _ClipState:
     judge_correction: bool = False  # the next estimate tells whether the last one held
     moving: bool = False  # its time has moved on since it was last started or re-aligned
     moved_from: int | None = None  # the first time it reported after (re)starting
+    trim_until: float | None = None  # playing slightly off speed until then, to win back drift
     fresh_estimate: bool = False  # an estimate not yet acted on
     seek_lead_ms: float = 80.0  # libVLC restarts this much behind a seek while playing
 
@@ -235,6 +246,7 @@ class SyncController:
             state.drift = ClipDrift()
             state.last_position = None
             state.phase = Phase.HOLDING
+            state.trim_until = None
             state.clip.player.pause()
             state.clip.player.set_rate(abs(self._rate))
             content = race_ms - state.clip.offset_ms
@@ -271,6 +283,7 @@ class SyncController:
         self.clock.set_rate(rate)
         for state in self._clips.values():
             state.clip.player.set_rate(abs(rate))
+            state.trim_until = None
             state.settle_until = self._now() + self._settle_s
             state.drift.samples.clear()
 
@@ -426,7 +439,12 @@ class SyncController:
         state.fresh_estimate = True
 
     def _correct(self, state: _ClipState, now: float) -> None:
-        """Re-align a clip whose fresh drift estimate is, again, beyond tolerance."""
+        """Bring back a clip whose fresh drift estimate is, again, beyond tolerance: a small
+        drift by a short change of speed, a large one by a seek."""
+        if state.trim_until is not None:
+            if now >= state.trim_until:
+                self._end_trim(state, now)
+            return
         if not state.fresh_estimate or state.drift.estimate_ms is None:
             return
         state.fresh_estimate = False
@@ -435,6 +453,10 @@ class SyncController:
         over = abs(estimate) > tolerance
         persistent = over and state.over_sign == (estimate > 0)
         state.over_sign = (estimate > 0) if over else None
+        if persistent and abs(estimate) < SEEK_BEYOND_MS:
+            self._trim(state, estimate, now)
+            state.over_sign = None
+            return
         last = state.last_correction
         if persistent and (last is None or now - last >= state.backoff_s):
             if last is not None:
@@ -449,6 +471,24 @@ class SyncController:
             content = self.clock.position(now) - clip.offset_ms
             self._realign(state, content, now, count=True)
             state.over_sign = None
+
+    def _trim(self, state: _ClipState, estimate: float, now: float) -> None:
+        """Win back a small drift by playing this clip a little faster or slower for a while:
+        smooth and exact, where a seek while playing lands anywhere within ~100–300 ms."""
+        speed = abs(self._rate)
+        # Win it back in about TRIM_S of content time, at most MAX_TRIM off speed.
+        trim = min(max(abs(estimate) / (1000 * TRIM_S), MIN_TRIM), MAX_TRIM)
+        factor = 1 - trim if estimate > 0 else 1 + trim
+        state.clip.player.set_rate(speed * factor)
+        state.trim_until = now + abs(estimate) / (trim * 1000 * speed)
+        state.drift.trims += 1
+
+    def _end_trim(self, state: _ClipState, now: float) -> None:
+        state.trim_until = None
+        state.clip.player.set_rate(abs(self._rate))
+        state.settle_until = now + self._settle_s
+        state.drift.samples.clear()
+        state.last_position = None
 
     def _realign(self, state: _ClipState, content: float, now: float, *, count: bool) -> None:
         state.moving = False

@@ -66,7 +66,9 @@ class LibvlcLikePlayer:
         return self.playing
 
     def set_rate(self, rate: float) -> None:
-        self._from_ms, self._from_t = self.true_position(), self.now()
+        # A change of speed goes on from where the picture is, with no restart delay.
+        position = self.true_position()
+        self._from_ms, self._from_t = position, self.now() - (self.latency_s if self.playing else 0)
         self.rate = rate
 
     def seek(self, content_ms: int) -> None:
@@ -136,7 +138,7 @@ def test_a_clip_that_runs_fast_is_pulled_back_within_a_frame() -> None:
     controller.play(0)
     run(controller, now, 20.0)
     drift = controller.drift("fast")
-    assert drift.corrections >= 1
+    assert drift.trims >= 1 and drift.corrections == 0  # won back by speed, never a seek
     assert drift.max_abs_ms < 80  # caught while still small
     # 3 % fast gains 30 ms a second: between re-alignments it never gets far.
     assert abs(fast.true_position() - controller.position()) < 80
@@ -277,4 +279,6 @@ def test_a_clip_the_machine_cannot_decode_in_time_is_not_hammered_with_seeks() -
     controller.play(0)
     run(controller, now, 30.0)
     # Without spacing it would seek every ~1.5 s (about 20 times in 30 s).
-    assert 3 <= controller.drift("starved").corrections <= 9
+    drift = controller.drift("starved")
+    assert drift.corrections <= 9 and drift.corrections + drift.trims >= 3
+    assert controller.drift("steady").corrections == 0
