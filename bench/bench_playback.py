@@ -16,7 +16,8 @@ VP9 WebM, OBS-like VFR MKV) play embedded in native windows, driven by the app's
   server and its frame stamp read; drift = the stamped pts (content ms) − the race clock's
   content time at the grab (+ means the picture is ahead). `max_abs` / `p95_abs` / `median`
   after the first second (the start, before any re-alignment, is reported apart as
-  `first_second_max_abs`; `on_clock_after_s` is when the picture first came within 1.5
+  `first_second_max_abs`; `drift_ms_after_4s` is the steady state once the start's
+  corrections are done; `on_clock_after_s` is when the picture first came within 1.5
   frames of the clock). One frame is 16.7 ms at 60 fps, 33.3 ms at 30 fps; a grab takes a
   few ms itself, so the figures include that much measuring error.
 - `drift_ms_while_video_shown`: the same, only for the grabs at moments the review workspace
@@ -248,6 +249,7 @@ def main() -> int:
                 "vfr": index.vfr,
                 "frame_ms": round(1000 / index.fps, 1),
                 "drift_ms": summary(settled),
+                "drift_ms_after_4s": summary([d for t, d, _ in samples[name] if t >= 4.0]),
                 "drift_ms_while_video_shown": summary(on_screen),
                 "first_second_max_abs": round(max((abs(d) for d in early), default=0.0), 1),
                 # When the picture first came within a frame-and-a-half of the clock.

@@ -44,6 +44,7 @@ SEEK_BEYOND_MS = 400.0
 TRIM_S = 1.0
 MIN_TRIM = 0.02
 MAX_TRIM = 0.25
+TRIM_SHARE = 0.7
 # A clip that drifts fast (more than 5 % of the time since its last re-alignment) is one the
 # machine cannot decode in time; seeking again costs a keyframe decode and makes it worse. So
 # each such re-alignment doubles the least time before the next one (1 s up to 8 s); a slow
@@ -476,11 +477,13 @@ class SyncController:
         """Win back a small drift by playing this clip a little faster or slower for a while:
         smooth and exact, where a seek while playing lands anywhere within ~100–300 ms."""
         speed = abs(self._rate)
-        # Win it back in about TRIM_S of content time, at most MAX_TRIM off speed.
-        trim = min(max(abs(estimate) / (1000 * TRIM_S), MIN_TRIM), MAX_TRIM)
+        # Win back most of it (the estimate is a median of the last second: aiming at all of
+        # it overshoots) in about TRIM_S of content time, at most MAX_TRIM off speed.
+        gap = abs(estimate) * TRIM_SHARE
+        trim = min(max(gap / (1000 * TRIM_S), MIN_TRIM), MAX_TRIM)
         factor = 1 - trim if estimate > 0 else 1 + trim
         state.clip.player.set_rate(speed * factor)
-        state.trim_until = now + abs(estimate) / (trim * 1000 * speed)
+        state.trim_until = now + gap / (trim * 1000 * speed)
         state.drift.trims += 1
 
     def _end_trim(self, state: _ClipState, now: float) -> None:

@@ -125,9 +125,10 @@ def test_two_onboards_start_together_from_their_aligned_positions() -> None:
     assert abs(reporter.true_position() - (race - 58_500)) <= 1000 / 30
 
 
-def test_a_clip_that_runs_fast_is_pulled_back_within_a_frame() -> None:
+def test_a_clip_that_runs_fast_is_pulled_back_without_a_seek() -> None:
+    # 0.5 % fast: ten times what two sound cards differ by, 5 ms more every second.
     now = FakeTime()
-    fast, steady = LibvlcLikePlayer(now, skew=0.03), LibvlcLikePlayer(now)
+    fast, steady = LibvlcLikePlayer(now, skew=0.005), LibvlcLikePlayer(now)
     controller = SyncController(now)
     controller.set_clips(
         [
@@ -136,12 +137,11 @@ def test_a_clip_that_runs_fast_is_pulled_back_within_a_frame() -> None:
         ]
     )
     controller.play(0)
-    run(controller, now, 20.0)
+    run(controller, now, 40.0)
     drift = controller.drift("fast")
     assert drift.trims >= 1 and drift.corrections == 0  # won back by speed, never a seek
-    assert drift.max_abs_ms < 80  # caught while still small
-    # 3 % fast gains 30 ms a second: between re-alignments it never gets far.
-    assert abs(fast.true_position() - controller.position()) < 80
+    assert drift.max_abs_ms < 60  # caught while still small
+    assert abs(fast.true_position() - controller.position()) < 45
     assert abs(steady.true_position() - controller.position()) < 45
 
 
