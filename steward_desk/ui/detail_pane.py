@@ -47,10 +47,12 @@ class DetailPane(QWidget):
     def show_detail(self, detail: IncidentDetail, finding_ids: list[int] | None = None) -> None:
         self.detail = detail
         self.finding_ids = finding_ids or []
-        self.browser.setHtml(self.render(detail, self.finding_ids))
+        self.browser.setHtml(self.render_html(detail, self.finding_ids))
 
     @staticmethod
-    def render(detail: IncidentDetail, finding_ids: list[int], now: datetime | None = None) -> str:
+    def render_html(
+        detail: IncidentDetail, finding_ids: list[int], now: datetime | None = None
+    ) -> str:
         s = detail.summary
         now = now or datetime.now(UTC)
         parts: list[str] = [

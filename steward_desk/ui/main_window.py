@@ -66,7 +66,7 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText("Search cases, drivers, player ids…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(200)
-        self.event = self._combo("All events")
+        self.event_combo = self._combo("All events")
         self.session = self._combo("All sessions")
         self.status = self._combo("Any status")
         self.category = self._combo("Any category")
@@ -81,7 +81,14 @@ class FilterBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 2)
         layout.addWidget(self.search, 3)
-        for combo in (self.event, self.session, self.status, self.category, self.driver, self.due):
+        for combo in (
+            self.event_combo,
+            self.session,
+            self.status,
+            self.category,
+            self.driver,
+            self.due,
+        ):
             layout.addWidget(combo, 1)
         self.search.textChanged.connect(self._emit)
 
@@ -96,7 +103,7 @@ class FilterBar(QWidget):
     def criteria(self) -> QueueFilter:
         return QueueFilter(
             text=self.search.text(),
-            event=self.event.currentData() or "",
+            event=self.event_combo.currentData() or "",
             session=self.session.currentData() or "",
             status=self.status.currentData() or "",
             category=self.category.currentData() or "",
@@ -118,7 +125,7 @@ class FilterBar(QWidget):
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
 
-        fill(self.event, [(e, e) for e in sorted({r.event for r in rows})])
+        fill(self.event_combo, [(e, e) for e in sorted({r.event for r in rows})])
         fill(self.session, [(s, s) for s in sorted({r.session for r in rows})])
         fill(
             self.status,

@@ -55,7 +55,7 @@ def test_search_and_filters_narrow_the_queue(desk: Desk, qtbot: QtBot) -> None:
     status = window.filters.status
     status.setCurrentIndex(status.findData(IncidentStatus.NEW.value))
     assert visible_numbers(desk) == [2, 3, 5, 8, 10, 12]
-    event = window.filters.event
+    event = window.filters.event_combo
     event.setCurrentIndex(event.findData("Friday Night Single · Monza"))
     assert visible_numbers(desk) == [8, 10, 12]
     due = window.filters.due
