@@ -1,7 +1,7 @@
 """Take the README's screenshots from the real app on the demo league.
 
 Run under a real X server so windows are drawn by the platform as a user sees them:
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py docs/screenshots
 Each screen is shown, given time to paint, then grabbed from the screen (QScreen.grabWindow),
 which includes native children such as embedded video.
 """
@@ -53,18 +53,33 @@ def main(out: Path) -> None:
     remember_demo_steward(paths, summary.steward_id)
     desk = build_desk(paths)
     window = desk.window
-    window.resize(1500, 880)
+    window.resize(1840, 1000)
     window.move(20, 20)
     window.show()
     window.select_incident(window.store.incidents.resolve("1"))
     grab(window, out / "main-window.png")
     if window.review_factory is not None:
         window.open_review(window.store.incidents.resolve("1"))
-        settle(1500)
+        settle(2500)
         grab(window, out / "review-2-tiles.png")
         window.open_review(window.store.incidents.resolve("6"))
-        settle(1500)
+        settle(2500)
         grab(window, out / "review-3-tiles.png")
+    exports = getattr(window, "exports", None)
+    if exports is not None:
+        page = exports.open_results_page()
+        if page is not None:
+            spa = next(
+                s
+                for s in window.store.league.sessions()
+                if s.track == "spa" and s.type.value == "R"
+            )
+            page.choose_session(spa.id)
+            settle(1500)
+            grab(window, out / "results-page.png")
+        exports.open_ledger_page()
+        settle(1500)
+        grab(window, out / "ledger-page.png")
     window.close()
 
 
