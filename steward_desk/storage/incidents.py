@@ -475,3 +475,9 @@ class IncidentRepository:
             if path.exists():
                 return path
         return None
+
+    def probe_json(self, footage_id: str) -> str:
+        """The probe document stored with a footage row ("" when never probed)."""
+        with self.store.read() as session:
+            row = session.get(Footage, footage_id)
+            return row.probe_json if row is not None else ""

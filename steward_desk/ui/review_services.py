@@ -7,6 +7,8 @@ from pathlib import Path
 
 from steward_desk.core.model import FootageRef, InvolvedDriver
 from steward_desk.core.timeline import Bookmark, LapMark
+from steward_desk.media.errors import MediaError
+from steward_desk.media.footage_index import FootageIndex
 from steward_desk.paths import Paths
 from steward_desk.storage.store import Store
 
@@ -31,6 +33,15 @@ class StoreReviewServices:
         if path.exists() or footage.sha256 is None:
             return path  # a missing file is reported in its tile, by name
         return self.store.incidents.find_footage_by_hash(footage.sha256) or path
+
+    def footage_index(self, footage: FootageRef) -> FootageIndex | None:
+        """The frame index taken at intake (None when the file was never probed here)."""
+        from steward_desk.intake.footage_files import index_of
+
+        try:
+            return index_of(self.store.incidents.probe_json(footage.id))
+        except (ValueError, MediaError):
+            return None  # an unusable stored index: the frame server indexes the file again
 
     def save_offset(self, footage_id: str, offset_ms: int) -> None:
         self.store.incidents.set_footage_offset(footage_id, offset_ms)

@@ -44,6 +44,8 @@ def test_a_steward_syncs_bookmarks_and_snapshots_a_case(demo_paths: Paths) -> No
     trail = store.incidents.detail(incident).audit
     assert any("footage.offset" in line for line in trail)
     assert any("evidence.snapshot" in line for line in trail)
+    index = services.footage_index(clips[0])
+    assert index is not None and index.frames == 180  # 6 s at 30 fps, as probed at intake
     marks = services.lap_marks(incident)
     assert marks[0].lap == 1 and all(a.race_ms < b.race_ms for a, b in pairwise(marks))
     store.close()

@@ -15,16 +15,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from steward_desk.media.footage_index import FootageIndex
 from steward_desk.media.frame_server import FrameServer
 
 
 class _Worker:
     """One clip's thread: an open job, then the latest frame request."""
 
-    def __init__(self, fetcher: FrameFetcher, clip_id: str, path: Path) -> None:
+    def __init__(
+        self, fetcher: FrameFetcher, clip_id: str, path: Path, index: FootageIndex | None = None
+    ) -> None:
         self.fetcher = fetcher
         self.clip_id = clip_id
         self.path = path
+        self.index = index
         self.server: FrameServer | None = None
         self.wanted: tuple[int, int] | None = None  # (serial, content_ms)
         self.stopping = False
@@ -32,7 +36,7 @@ class _Worker:
         self.thread = threading.Thread(target=self.run, name=f"frames-{clip_id}", daemon=True)
 
     def run(self) -> None:
-        self.server = self.fetcher.open_server(self.clip_id, self.path)
+        self.server = self.fetcher.open_server(self.clip_id, self.path, self.index)
         while True:
             with self.wake:
                 while self.wanted is None and not self.stopping:
@@ -76,21 +80,24 @@ class FrameFetcher(QObject):
         self._servers: dict[str, FrameServer] = {}
         self._serial = 0
 
-    def open(self, clip_id: str, path: Path) -> None:
-        """Index and open `path` for `clip_id`; `opened` follows (with an error if it fails)."""
+    def open(self, clip_id: str, path: Path, index: FootageIndex | None = None) -> None:
+        """Open `path` for `clip_id` (indexing it unless the stored `index` is given);
+        `opened` follows (with an error if it fails)."""
         if self.synchronous:
-            server = self.open_server(clip_id, path)
+            server = self.open_server(clip_id, path, index)
             if server is not None:
                 self._servers[clip_id] = server
             return
-        worker = _Worker(self, clip_id, path)
+        worker = _Worker(self, clip_id, path, index)
         self._workers[clip_id] = worker
         worker.thread.start()
 
-    def open_server(self, clip_id: str, path: Path) -> FrameServer | None:
+    def open_server(
+        self, clip_id: str, path: Path, index: FootageIndex | None = None
+    ) -> FrameServer | None:
         """(Worker side) open the frame server and report the outcome."""
         try:
-            server = FrameServer(path, max_width=self.max_width)
+            server = FrameServer(path, index, max_width=self.max_width)
         except Exception as error:  # a tile shows any failure in words; the others go on
             self.opened.emit(clip_id, error)
             return None

@@ -31,6 +31,7 @@ from steward_desk.core.timeline import (
     next_rate,
 )
 from steward_desk.media.errors import MediaError
+from steward_desk.media.footage_index import FootageIndex
 from steward_desk.media.frame_server import Frame, FrameServer
 from steward_desk.media.vlc_backend import install_hint
 from steward_desk.ui.review.actions import SPECS, build_actions
@@ -233,7 +234,7 @@ class ReviewWorkspace(QWidget):
                 tile.show_error(problem)
             else:
                 assert path is not None
-                self.fetcher.open(ref.id, path)
+                self.fetcher.open(ref.id, path, _stored_index(services, ref, path))
         self._opening = True
         self.timeline.set_tracks(tracks)
         self.timeline.set_marks(incident_ms, services.lap_marks(incident_id))
@@ -614,3 +615,20 @@ def _describe_failure(path: Path | None, result: object) -> str:
     if isinstance(result, MediaError):
         return f"{result.path or path}\n{result.problem}"
     return f"{path}\nCannot be opened: {result}"
+
+
+def _stored_index(services: ReviewServices, ref: FootageRef, path: Path) -> FootageIndex | None:
+    """The index kept at intake, so a long file is not demuxed again on every open; None (the
+    server indexes the file itself) when the services keep none or the file has changed."""
+    provider = getattr(services, "footage_index", None)
+    if provider is None:
+        return None
+    index = provider(ref)
+    if index is None:
+        return None
+    try:
+        if path.stat().st_size != index.size_bytes:
+            return None
+    except OSError:
+        return None
+    return index  # type: ignore[no-any-return]
