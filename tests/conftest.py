@@ -74,3 +74,18 @@ def demo_paths(demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-
     source.close()
     target.close()
     return Paths(home=home, db_url=f"sqlite:///{home / 'steward-desk.sqlite'}")
+
+
+@pytest.fixture
+def clear_decisions():  # type: ignore[no-untyped-def]
+    """Remove the demo's decisions, for tests that build a league's precedents themselves."""
+    from sqlalchemy import delete
+
+    from steward_desk.storage.tables import Decision, LedgerEntry, PenaltyRow
+
+    def clear(store) -> None:  # type: ignore[no-untyped-def]
+        with store.transaction() as session:
+            for table in (PenaltyRow, LedgerEntry, Decision):
+                session.execute(delete(table))
+
+    return clear

@@ -172,8 +172,9 @@ def test_a_steward_who_raced_in_the_incident_is_refused(
 
 
 def test_precedents_come_from_earlier_decisions_same_track_first(
-    repo: VerdictRepository, store
+    repo: VerdictRepository, store, clear_decisions
 ) -> None:
+    clear_decisions(store)  # the demo decided two cases: this league's precedents are our own
     spa = add_decision(
         store, "6", {"category": "avoidable_contact", "outcome": "penalty",
                      "penalty": {"type": "time", "value": 10}, "reasoning": "Squeeze at Les Combes."},

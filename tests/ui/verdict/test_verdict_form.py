@@ -113,9 +113,10 @@ def test_a_penalty_off_the_tariff_needs_a_reason_before_submit(
 
 
 def test_precedents_are_listed_and_a_departure_is_flagged(
-    steward_desk: Desk, qtbot: QtBot, add_decision: Callable[..., str]
+    steward_desk: Desk, qtbot: QtBot, add_decision: Callable[..., str], clear_decisions
 ) -> None:
     store = steward_desk.store
+    clear_decisions(store)  # the demo decided two cases: this league's precedents are our own
     add_decision(store, "6", {"category": "avoidable_contact", "outcome": "penalty",
                               "penalty": {"type": "time", "value": 10}, "reasoning": "Squeeze."})  # fmt: skip
     add_decision(store, "4", {"category": "avoidable_contact", "outcome": "penalty",
