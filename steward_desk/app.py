@@ -94,7 +94,8 @@ def _install(module_name: str, desk: Desk) -> None:
 def _review_factory(store: Store, paths: Paths, runner: TaskRunner, window: MainWindow):  # type: ignore[no-untyped-def]
     import importlib.util
 
-    if importlib.util.find_spec("steward_desk.ui.review.workspace") is None:
+    # The package, not its module: finding a submodule would import the package (and PyAV).
+    if importlib.util.find_spec("steward_desk.ui.review") is None:
         return None
 
     def make(incident_id: str) -> QWidget:

@@ -29,7 +29,6 @@ from steward_desk.core.validation import (
     validate_report,
 )
 from steward_desk.intake.errors import IntakeError, ReportFormError
-from steward_desk.intake.footage_files import ingest_footage_file
 from steward_desk.intake.footage_links import FootageLink, parse_footage_link
 from steward_desk.intake.report_forms import ReportRow
 from steward_desk.storage.incidents import NewFootage, NewInvolvement, NewReport
@@ -447,6 +446,8 @@ def _footage_for(
                     )
                 )
                 continue
+            from steward_desk.intake.footage_files import ingest_footage_file  # PyAV on demand
+
             ingested = ingest_footage_file(path, footage_dir or path.parent, step)
             out.append(
                 NewFootage(
