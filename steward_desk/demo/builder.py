@@ -79,6 +79,7 @@ def build_demo(store: Store, paths: Paths, progress: Progress | None = None) -> 
     report = progress or (lambda done, total, text: None)
     recipe = load_recipe()
     league = recipe["league"]
+    store.actor = "demo builder"  # the audit log says who filed what: here, the recipe
     store.league.delete_league(league)
 
     demo_dir = paths.home / "demo"
