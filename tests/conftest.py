@@ -89,3 +89,31 @@ def clear_decisions():  # type: ignore[no-untyped-def]
                 session.execute(delete(table))
 
     return clear
+
+
+@pytest.fixture(scope="session")
+def jose_verifier() -> Path:
+    """tests/js/verify.mjs with the `jose` npm package installed beside it (node_modules is a
+    cache). Skipped with the reason when node/npm are missing or the registry is unreachable."""
+    import shutil
+    import subprocess
+
+    js_dir = REPO / "tests" / "js"
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("node and npm are not on PATH: the jose check needs them")
+    if not (js_dir / "node_modules" / "jose" / "package.json").exists():
+        command = "ci" if (js_dir / "package-lock.json").exists() else "install"
+        try:
+            done = subprocess.run(
+                [npm, command, "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=js_dir,
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.skip("npm install of jose timed out (offline?)")
+        if done.returncode != 0:
+            pytest.skip(f"npm {command} of jose failed (offline?): {done.stderr.strip()[-300:]}")
+    return js_dir / "verify.mjs"

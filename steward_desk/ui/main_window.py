@@ -31,6 +31,7 @@ from steward_desk.core.model import IncidentStatus, IncidentSummary
 from steward_desk.paths import Paths
 from steward_desk.storage.store import Store
 from steward_desk.ui.detail_pane import DetailPane
+from steward_desk.ui.menus import add_action
 from steward_desk.ui.queue_model import (
     DEADLINE,
     EVENT,
@@ -244,16 +245,10 @@ class MainWindow(QMainWindow):
         menu: QMenu,
         text: str,
         slot: Callable[[], object],
-        shortcut: QKeySequence | str | None = None,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         group: str = "Main window",
     ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setProperty("shortcut_group", group)
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
+        return add_action(self, menu, text, slot, shortcut, group)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

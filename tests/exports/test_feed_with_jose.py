@@ -7,7 +7,6 @@ Needs node and npm (and the npm registry the first time); skipped with the reaso
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,26 +18,6 @@ from steward_desk.cli.main import main
 from steward_desk.exports.decisions_feed import FEED_CTY
 
 JS_DIR = Path(__file__).resolve().parents[1] / "js"
-
-
-@pytest.fixture(scope="session")
-def jose_verifier() -> Path:
-    """verify.mjs with jose installed beside it (the same cache the signing tests use)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("node and npm are not on PATH: the jose check needs them")
-    if not (JS_DIR / "node_modules" / "jose" / "package.json").exists():
-        command = "ci" if (JS_DIR / "package-lock.json").exists() else "install"
-        try:
-            done = subprocess.run(
-                [npm, command, "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=JS_DIR, capture_output=True, text=True, timeout=180,
-            )  # fmt: skip
-        except subprocess.TimeoutExpired:
-            pytest.skip("npm install of jose timed out (offline?)")
-        if done.returncode != 0:
-            pytest.skip(f"npm {command} of jose failed (offline?): {done.stderr.strip()[-300:]}")
-    return JS_DIR / "verify.mjs"
 
 
 def jose(verifier: Path, feed: Path, jwk: Path) -> dict[str, object]:

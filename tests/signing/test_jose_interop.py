@@ -7,11 +7,8 @@ Needs node and npm (and the npm registry the first time); skipped with the reaso
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from steward_desk.signing.jws import add_signature, document_bytes, sign_flattened
 from steward_desk.signing.keys import SigningKey
@@ -34,29 +31,6 @@ FEED = {
         }
     ],
 }
-
-
-@pytest.fixture(scope="session")
-def jose_verifier() -> Path:
-    """verify.mjs with jose installed beside it (tests/js/node_modules, kept as a cache)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("node and npm are not on PATH: the jose interop check needs them")
-    if not (JS_DIR / "node_modules" / "jose" / "package.json").exists():
-        command = "ci" if (JS_DIR / "package-lock.json").exists() else "install"
-        try:
-            done = subprocess.run(
-                [npm, command, "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=JS_DIR,
-                capture_output=True,
-                text=True,
-                timeout=180,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.skip("npm install of jose timed out (offline?)")
-        if done.returncode != 0:
-            pytest.skip(f"npm {command} of jose failed (offline?): {done.stderr.strip()[-300:]}")
-    return JS_DIR / "verify.mjs"
 
 
 def run_jose(verifier: Path, doc: bytes, key: SigningKey, tmp_path: Path) -> dict[str, object]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -42,6 +42,7 @@ from steward_desk.signing.keys import SigningKey
 from steward_desk.signing.keystore import KeyStore
 from steward_desk.ui.exports.ledger_page import LedgerPage
 from steward_desk.ui.exports.results_page import ResultsPage
+from steward_desk.ui.menus import add_action
 from steward_desk.ui.tasks import Progress
 
 if TYPE_CHECKING:
@@ -80,13 +81,7 @@ class ExportCapability:
     def _add(
         self, menu: Any, text: str, slot: Callable[[], object], shortcut: str | None = None
     ) -> QAction:
-        action = QAction(text, self.desk.window)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setProperty("shortcut_group", GROUP)
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
+        return add_action(self.desk.window, menu, text, slot, shortcut, GROUP)
 
     # -- the dialogs (tests replace these) -------------------------------------------------
     def ask_file(self, title: str, name: str, pattern: str) -> Path | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QUrl
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
@@ -35,6 +35,7 @@ from steward_desk.signing.envelope import parse_envelope
 from steward_desk.signing.errors import SigningError
 from steward_desk.storage.stewards import desk_steward
 from steward_desk.storage.verdicts import VerdictRepository
+from steward_desk.ui.menus import add_action
 from steward_desk.ui.panel.decide_dialog import DecideDialog
 from steward_desk.ui.panel.decision_actions import DecisionActions
 from steward_desk.ui.panel.keys_actions import KeyActions
@@ -119,13 +120,7 @@ class PanelCapability(KeyActions, DecisionActions):
     def _add(
         self, menu: Any, text: str, slot: Callable[[], object], shortcut: str | None = None
     ) -> QAction:
-        action = QAction(text, self.desk.window)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setProperty("shortcut_group", GROUP)
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
+        return add_action(self.desk.window, menu, text, slot, shortcut, GROUP)
 
     # -- the dialogs (tests replace these) -------------------------------------------------
     def ask_open_files(self, title: str) -> list[Path]:
