@@ -22,28 +22,14 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from acc_bench_files import FILES, FIXTURES, best_ms
 
 from steward_desk.intake.acc_results import decode_acc_bytes, parse_acc_results
 from steward_desk.intake.results_import import import_results
 from steward_desk.paths import Paths
 from steward_desk.storage.store import Store
-
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "acc-results"
-FILES = {
-    "8h_50_cars_race": "fabieu__simdesk__Session_R.json",
-    "40_car_race": "mauserrifle__simresults__race.to.fix.positions.json",
-}
-
-
-def best_ms(run: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return round(best * 1000, 3)
 
 
 def best_import_ms(path: Path, repeat: int) -> tuple[float, int]:

@@ -17,26 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+from acc_bench_files import FILES, FIXTURES, best_ms
+
 from steward_desk.intake.acc_results import decode_acc_bytes, parse_acc_results
-
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "acc-results"
-FILES = {
-    "8h_50_cars_race": "fabieu__simdesk__Session_R.json",
-    "40_car_race": "mauserrifle__simresults__race.to.fix.positions.json",
-}
-
-
-def best_ms(run: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return round(best * 1000, 3)
 
 
 def measure(path: Path, repeat: int) -> dict[str, object]:
