@@ -151,12 +151,18 @@ def classify(
     applied: dict[str, list[StewardPenalty]] = {c.entry_id: [] for c in in_file_order}
     added_ms: dict[str, int] = dict.fromkeys(by_id, 0)
     disqualified: set[str] = set()
+    drops: dict[str, int] = {}
     for item in penalties:
         if item.entry_id not in by_id:
             raise ValueError(f"a penalty names a car that is not in the session: {item.entry_id}")
         if item.penalty.type is PenaltyType.DISQUALIFICATION:
             disqualified.add(item.entry_id)
             applied[item.entry_id].append(item)
+            continue
+        if item.penalty.type is PenaltyType.POSITION_DROP:
+            if race:
+                drops[item.entry_id] = drops.get(item.entry_id, 0) + max(item.penalty.value, 0)
+                applied[item.entry_id].append(item)
             continue
         ms = penalty_ms(item.penalty, conversion)
         if ms is not None and race:
@@ -166,6 +172,7 @@ def classify(
     running = [c for c in in_file_order if c.entry_id not in disqualified]
     if race:
         running = _apply_time_penalties(running, added_ms)
+        running = _apply_position_drops(running, drops)
     order = running + [c for c in in_file_order if c.entry_id in disqualified]
 
     leader_laps = max((c.laps for c in running), default=0)
@@ -242,6 +249,19 @@ def _apply_time_penalties(running: list[CarResult], added_ms: dict[str, int]) ->
         result.insert(index, mover)
         placed.add(mover.entry_id)
     return result
+
+
+def _apply_position_drops(running: list[CarResult], drops: dict[str, int]) -> list[CarResult]:
+    """Move each dropped car down its number of places after the time penalties, the
+    best-placed first, never past the last running car."""
+    if not drops:
+        return running
+    order = list(running)
+    for car in sorted((c for c in running if drops.get(c.entry_id)), key=order.index):
+        index = order.index(car)
+        order.pop(index)
+        order.insert(min(index + drops[car.entry_id], len(order)), car)
+    return order
 
 
 def _listed_out_of_order(running: list[CarResult]) -> set[str]:

@@ -90,7 +90,8 @@ class PenaltyType(StrEnum):
     LICENCE_POINTS = "licence_points"  # points
     STRIKE = "strike"  # count
     QUALIFYING_BAN = "qualifying_ban"  # rounds
-    GRID_DROP = "grid_drop"  # places
+    GRID_DROP = "grid_drop"  # places on the next race's grid
+    POSITION_DROP = "position_drop"  # places in this race's classification
     POINTS_DEDUCTION = "points_deduction"  # championship points
     DISQUALIFICATION = "disqualification"
     RACE_BAN = "race_ban"  # rounds
@@ -108,6 +109,7 @@ _PENALTY_UNITS: dict[PenaltyType, str] = {
     PenaltyType.STRIKE: "strikes",
     PenaltyType.QUALIFYING_BAN: "rounds",
     PenaltyType.GRID_DROP: "places",
+    PenaltyType.POSITION_DROP: "places",
     PenaltyType.POINTS_DEDUCTION: "championship points",
     PenaltyType.DISQUALIFICATION: "",
     PenaltyType.RACE_BAN: "rounds",
@@ -122,6 +124,7 @@ _PENALTY_PHRASES: dict[PenaltyType, str] = {
     PenaltyType.STRIKE: "{v} strike(s)",
     PenaltyType.QUALIFYING_BAN: "Qualifying ban ({v} round(s))",
     PenaltyType.GRID_DROP: "{v}-place grid drop",
+    PenaltyType.POSITION_DROP: "dropped {v} place(s) in the results",
     PenaltyType.POINTS_DEDUCTION: "{v} championship points deducted",
     PenaltyType.DISQUALIFICATION: "Disqualification",
     PenaltyType.RACE_BAN: "Race ban ({v} round(s))",
