@@ -332,13 +332,17 @@ class IntakeCapability:
             for clip in clips:
                 action = menu.addAction(self._clip_title(clip, summary))
                 action.setData(clip.id)
-            chosen = menu.exec(self.desk.window.cursor().pos())
+            chosen = self.pick_from(menu)
             if chosen is None:
                 return None
             clips = [c for c in clips if c.id == chosen.data()]
         url = open_at_time_url(clips[0], summary)
         QDesktopServices.openUrl(QUrl(url))
         return url
+
+    def pick_from(self, menu: QMenu) -> QAction | None:
+        """Pop the menu up at the pointer; the action picked, or None (tests replace this)."""
+        return menu.exec(self.desk.window.cursor().pos())
 
     @staticmethod
     def _clip_title(clip: FootageRef, summary: IncidentSummary) -> str:
