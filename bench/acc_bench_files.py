@@ -21,3 +21,35 @@ def best_ms(run: Callable[[], object], repeat: int) -> float:
         run()
         best = min(best, time.perf_counter() - start)
     return round(best * 1000, 3)
+
+
+def run_on_fixtures(
+    description: str,
+    measure: Callable[[Path, int], dict[str, object]],
+    *,
+    repeat: int,
+    goal: str,
+    goal_met: Callable[[dict[str, dict[str, object]]], bool] | None = None,
+) -> int:
+    """Parse `--repeat`, measure every file, print one JSON document (or why it skipped)."""
+    import argparse
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeat", type=int, default=repeat, help="runs per figure (best is kept)")
+    args = parser.parse_args()
+    if not FIXTURES.is_dir():
+        print(json.dumps({"skipped": f"ACC fixtures not found at {FIXTURES} (../shared absent)"}))
+        return 0
+    results = {name: measure(FIXTURES / file, args.repeat) for name, file in FILES.items()}
+    doc: dict[str, object] = {
+        "python": sys.version.split()[0],
+        "repeat": args.repeat,
+        "goal": goal,
+        "results": results,
+    }
+    if goal_met is not None:
+        doc["goal_met"] = goal_met(results)
+    print(json.dumps(doc, indent=2))
+    return 0

@@ -17,14 +17,12 @@ Figures per file (best of N runs, milliseconds):
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from acc_bench_files import FILES, FIXTURES, best_ms
+from acc_bench_files import best_ms, run_on_fixtures
 
 from steward_desk.intake.acc_results import decode_acc_bytes, parse_acc_results
 from steward_desk.intake.results_import import import_results
@@ -73,26 +71,13 @@ def measure(path: Path, repeat: int) -> dict[str, object]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7, help="runs per figure (best is kept)")
-    args = parser.parse_args()
-    if not FIXTURES.is_dir():
-        print(json.dumps({"skipped": f"ACC fixtures not found at {FIXTURES} (../shared absent)"}))
-        return 0
-    results = {name: measure(FIXTURES / file, args.repeat) for name, file in FILES.items()}
-    print(
-        json.dumps(
-            {
-                "python": sys.version.split()[0],
-                "repeat": args.repeat,
-                "goal": "import_ms / json_ms <= 2 (parse + store into fresh SQLite)",
-                "results": results,
-                "goal_met": all(float(r["ratio"]) <= 2 for r in results.values()),  # type: ignore[arg-type]
-            },
-            indent=2,
-        )
+    return run_on_fixtures(
+        (__doc__ or "").splitlines()[0],
+        measure,
+        repeat=7,
+        goal="import_ms / json_ms <= 2 (parse + store into fresh SQLite)",
+        goal_met=lambda results: all(float(r["ratio"]) <= 2 for r in results.values()),  # type: ignore[arg-type]
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -14,12 +14,10 @@ Figures per file (best of N runs, milliseconds):
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 
-from acc_bench_files import FILES, FIXTURES, best_ms
+from acc_bench_files import best_ms, run_on_fixtures
 
 from steward_desk.intake.acc_results import decode_acc_bytes, parse_acc_results
 
@@ -47,25 +45,12 @@ def measure(path: Path, repeat: int) -> dict[str, object]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20, help="runs per figure (best is kept)")
-    args = parser.parse_args()
-    if not FIXTURES.is_dir():
-        print(json.dumps({"skipped": f"ACC fixtures not found at {FIXTURES} (../shared absent)"}))
-        return 0
-    results = {name: measure(FIXTURES / file, args.repeat) for name, file in FILES.items()}
-    print(
-        json.dumps(
-            {
-                "python": sys.version.split()[0],
-                "repeat": args.repeat,
-                "goal": "parse_ms / json_ms <= 2 for the whole import",
-                "results": results,
-            },
-            indent=2,
-        )
+    return run_on_fixtures(
+        (__doc__ or "").splitlines()[0],
+        measure,
+        repeat=20,
+        goal="parse_ms / json_ms <= 2 for the whole import",
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -17,8 +17,6 @@ if TYPE_CHECKING:
 
 CLIP_SECONDS = 6.0
 CLIP_FPS = 30.0
-DECISION_TARGET_H = 72
-REPORT_WINDOW_H = 24
 DUPLICATE_WINDOW_MS = 10_000
 
 
@@ -33,9 +31,10 @@ def file_demo_reports(
 ) -> tuple[int, int, int, list[tuple[dict[str, Any], str, Any, list[str]]]]:
     """File every report of the recipe; returns (incidents, reports, clips, decided) where
     `decided` lists (decision spec, incident id, event kind, at-fault player ids)."""
+    from steward_desk.core.rulebook import load_rulebook
     from steward_desk.demo.builder import demo_clip_path, status_of
 
-    drivers = recipe["drivers"]
+    limits = load_rulebook().deadlines  # the report window and decision target of the league
     filed: list[tuple[str, str, set[str], int | None]] = []  # incident, session, players, t
     decided: list[tuple[dict[str, Any], str, Any, list[str]]] = []
     clips = 0
@@ -108,11 +107,11 @@ def file_demo_reports(
             )
 
         findings: list[Finding] = []
-        if float(spec["after_h"]) > REPORT_WINDOW_H:
+        if float(spec["after_h"]) > limits.report_hours:
             findings.append(
                 Finding(
                     FindingKind.LATE_REPORT,
-                    f"filed {float(spec['after_h']):.0f} h after the race; the window is {REPORT_WINDOW_H} h",
+                    f"filed {float(spec['after_h']):.0f} h after the race; the window is {limits.report_hours} h",
                 )
             )
         if not_involved:
@@ -150,7 +149,7 @@ def file_demo_reports(
             footage=_dedupe(footage, store, into),
             findings=findings,
             category=spec.get("category"),
-            deadline=grid.race_end + timedelta(hours=DECISION_TARGET_H),
+            deadline=grid.race_end + timedelta(hours=limits.decision_target_hours),
             status=status_of(spec.get("status")),
         )
         incident_id = store.incidents.file_report(new, into=into)
@@ -159,7 +158,6 @@ def file_demo_reports(
         if "decision" in spec:
             at_fault = [grid.by_driver[i].player_id for i in spec["decision"]["at_fault"]]
             decided.append((spec["decision"], incident_id, grid.kind, at_fault))
-    del drivers
     return len(filed), len(recipe["reports"]), clips, decided
 
 

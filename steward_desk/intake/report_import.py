@@ -498,8 +498,11 @@ def _existing_facts(store: Store, session_ids: set[str]) -> list[ReportFacts]:
             .join(Incident, col(Incident.id) == IncidentReport.incident_id)
             .where(col(Incident.session_id).in_(session_ids))
         ).all()
+        in_sessions = select(Incident.id).where(col(Incident.session_id).in_(session_ids))
         involved: dict[str, list[str]] = {}
-        for inv in session.exec(select(Involvement)):
+        for inv in session.exec(
+            select(Involvement).where(col(Involvement.incident_id).in_(in_sessions))
+        ):
             involved.setdefault(inv.incident_id, []).append(inv.player_id)
         for report, incident in rows:
             out.append(
