@@ -40,6 +40,11 @@ class Paths:
         return self.home / "backups"
 
     @property
+    def previews_dir(self) -> Path:
+        """Scrub previews (media/previews.py): a cache, safe to delete at any time."""
+        return self.home / "cache" / "previews"
+
+    @property
     def settings_file(self) -> Path:
         return self.home / "settings.ini"
 

@@ -11,6 +11,11 @@ frames no other frame refers to (about a third with x264's B-pyramid) and keeps 
 frames before the target; a step or drag backwards decodes the whole run once and keeps it
 (an LRU with a byte budget), so further steps back are instant; stepping forward goes on
 decoding from where the last request stopped instead of seeking again.
+
+Scrub previews (media/previews.py) make a jump instant where they exist: `quick()` answers
+with the original frame when it is already decoded, else with the preview of that exact
+frame (a few ms), else nothing; `frame()` then decodes the original pixels, and can be
+cancelled when a newer request makes them moot.
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ import av
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
-from steward_desk.media.errors import FootageError, FrameNotFound
+from steward_desk.media.errors import CancelSignal, FootageError, FrameNotFound, raise_if_cancelled
 from steward_desk.media.footage_index import FootageIndex, probe
+from steward_desk.media.previews import PreviewReader, PreviewSegment
 
 _FORWARD_WITHOUT_SEEK = 12  # frames ahead worth decoding on rather than seeking to a keyframe
 _KEEP_BEHIND = 8  # after a jump, frames kept before the target (a few steps back are instant)
@@ -40,13 +46,16 @@ class Frame:
     """One decoded picture and which frame of the file it is.
 
     `pts_ms` is the file's pts; `content_ms` the first whole content ms that shows this frame
-    (so `index.frame_at(content_ms) == index`); `image` is read-only H×W×3 RGB.
+    (so `index.frame_at(content_ms) == index`); `image` is read-only H×W×3 RGB. `preview`:
+    the picture comes from a scrub preview (the exact frame at preview fidelity, maybe smaller);
+    the original's pixels follow from `FrameServer.frame`.
     """
 
     index: int
     pts_ms: float
     content_ms: int
     image: np.ndarray
+    preview: bool = False
 
 
 class _Entry:
@@ -107,33 +116,72 @@ class FrameServer:
         self._skip_below: int | None = None  # pts below which non-reference frames are skipped
         self._nal = _nal_layout(self._stream)
         self._reformatter = VideoReformatter()
+        self._previews = PreviewReader()
+        self._cancel: CancelSignal | None = None
         self._closed = False
         self.seeks = 0  # how many keyframe seeks were needed (for tests and the benchmark)
         self.skipped = 0  # non-reference packets not decoded on the way to a target
 
     # ---- public ---------------------------------------------------------------------------------
 
-    def frame(self, content_ms: float) -> Frame:
-        """The frame shown at `content_ms` (0 = first frame; clamped to the file)."""
-        return self.frame_by_index(self.index.frame_at(content_ms))
+    def frame(self, content_ms: float, cancel: CancelSignal | None = None) -> Frame:
+        """The frame shown at `content_ms` (0 = first frame; clamped to the file), decoded
+        from the original. `cancel` set: raises Cancelled between two decoded frames (what
+        was decoded so far stays cached and the decoder stays where it was)."""
+        return self.frame_by_index(self.index.frame_at(content_ms), cancel)
 
-    def frame_by_index(self, index: int) -> Frame:
-        """Frame `index` of the file (clamped to 0 … frames − 1)."""
+    def quick(self, content_ms: float) -> Frame | None:
+        """The frame shown at `content_ms` if it costs no decoding from a keyframe: the
+        original when already decoded, else its scrub preview; None when neither exists."""
+        index = self.index.frame_at(content_ms)
+        with self._lock:
+            if self._closed:
+                raise FootageError(self.path, "the frame server was closed")
+            if index in self._cache:
+                return self._deliver(index, self._cache[index])
+            image = self._previews.image(index)
+        if image is None:
+            return None
+        pts_ms = self.index.pts_ms(index)
+        return Frame(index, pts_ms, self.index.frame_start_ms(index), image, preview=True)
+
+    def add_previews(self, segments: list[PreviewSegment]) -> None:
+        """Answer `quick()` from these preview segments too (any thread)."""
+        with self._lock:
+            if not self._closed:
+                for segment in segments:
+                    self._previews.add(segment)
+
+    @property
+    def previews(self) -> tuple[PreviewSegment, ...]:
+        """The preview segments in use."""
+        with self._lock:
+            return self._previews.segments
+
+    def frame_by_index(self, index: int, cancel: CancelSignal | None = None) -> Frame:
+        """Frame `index` of the file (clamped to 0 … frames − 1), from the original."""
         index = min(max(index, 0), self.index.frames - 1)
         with self._lock:
             if self._closed:
                 raise FootageError(self.path, "the frame server was closed")
             entry = self._cache.get(index)
             if entry is None:
-                entry = self._decode_to(index)
-            self._cache.move_to_end(index)
-            self._last_delivered = index
-            if entry.rgb is None:
-                entry.rgb = self._to_rgb(entry)
-                self._cached_bytes += entry.rgb.nbytes
-                self._trim(keep=index)
-            image = entry.rgb
-        return Frame(index, self.index.pts_ms(index), self.index.frame_start_ms(index), image)
+                self._cancel = cancel
+                try:
+                    entry = self._decode_to(index)
+                finally:
+                    self._cancel = None
+            return self._deliver(index, entry)
+
+    def _deliver(self, index: int, entry: _Entry) -> Frame:
+        """(Lock held) the frame of a cached entry, converted to RGB once."""
+        self._cache.move_to_end(index)
+        self._last_delivered = index
+        if entry.rgb is None:
+            entry.rgb = self._to_rgb(entry)
+            self._cached_bytes += entry.rgb.nbytes
+            self._trim(keep=index)
+        return Frame(index, self.index.pts_ms(index), self.index.frame_start_ms(index), entry.rgb)
 
     def step(self, index: int, delta: int) -> Frame:
         """The frame `delta` frames from `index` (±1 for a frame step), clamped to the file."""
@@ -145,6 +193,7 @@ class FrameServer:
             self._cache.clear()
             self._cached_bytes = 0
             self._decoded = None
+            self._previews.close()
             if not self._closed:
                 self._closed = True
                 self._container.close()
@@ -238,6 +287,7 @@ class FrameServer:
                     return entry
                 if found > index:
                     return None  # frame `index` never came out of the decoder
+                raise_if_cancelled(self._cancel, self.path, f"decoding frame {index}")
         except (av.FFmpegError, OSError, ValueError) as error:
             self._decoded = None
             raise FrameNotFound(

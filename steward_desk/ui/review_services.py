@@ -65,5 +65,8 @@ class StoreReviewServices:
     def remove_bookmark(self, bookmark_id: str) -> None:
         self.store.evidence.remove_bookmark(bookmark_id)
 
+    def previews_dir(self) -> Path | None:
+        return self.paths.previews_dir
+
     def save_snapshot(self, incident_id: str, race_ms: int, png: bytes) -> tuple[Path, str]:
         return self.store.evidence.save_snapshot(incident_id, race_ms, png, self.paths.evidence_dir)

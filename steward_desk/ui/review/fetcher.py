@@ -6,17 +6,28 @@ request made while another is decoding replaces any request still waiting, so a 
 never queues up stale frames. Results come back on the main thread through Qt signals (the
 fetcher lives there; queued connections). `synchronous=True` does the work inline, for tests
 that want determinism (picard's pattern).
+
+With a preview folder, a request is answered in two steps: at once with the exact frame's
+scrub preview when one exists (media/previews.py), then with the original's pixels, which a
+newer request cancels (so a drag never waits for full decodes it has moved past). Every
+request also asks the preview builder for the stretch around it.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from steward_desk.media.errors import Cancelled
 from steward_desk.media.footage_index import FootageIndex
 from steward_desk.media.frame_server import FrameServer
+from steward_desk.media.preview_builder import PreviewBuilder
+from steward_desk.media.previews import PreviewSegment
+
+OPEN_RADIUS = 3  # preview segments made each side of where an incident opens (~±30 s)
 
 
 class _Worker:
@@ -45,9 +56,13 @@ class _Worker:
                     break
                 job, self.wanted = self.wanted, None
             if job is not None and self.server is not None:
-                self.fetcher.decode(self.clip_id, self.server, *job)
+                self.fetcher.decode(self.clip_id, self.server, *job, newer=self.has_newer)
         if self.server is not None:
             self.server.close()
+
+    def has_newer(self) -> bool:
+        """A newer request is waiting (or the clip is closing): the current one is moot."""
+        return self.wanted is not None or self.stopping
 
     def ask(self, serial: int, content_ms: int) -> None:
         with self.wake:
@@ -65,6 +80,7 @@ class FrameFetcher(QObject):
 
     opened = Signal(str, object)  # clip id, FrameServer or the Exception that stopped it
     delivered = Signal(str, int, object)  # clip id, request serial, Frame or Exception
+    previewed = Signal(str, int)  # clip id, preview segments it now has
 
     def __init__(
         self,
@@ -72,6 +88,7 @@ class FrameFetcher(QObject):
         *,
         synchronous: bool = False,
         max_width: int | None = 1280,
+        previews: PreviewBuilder | None = None,
     ) -> None:
         super().__init__(parent)
         self.synchronous = synchronous
@@ -79,14 +96,15 @@ class FrameFetcher(QObject):
         self._workers: dict[str, _Worker] = {}
         self._servers: dict[str, FrameServer] = {}
         self._serial = 0
+        self.previews = previews
+        if previews is not None:
+            previews.on_built = self._on_preview_built
 
     def open(self, clip_id: str, path: Path, index: FootageIndex | None = None) -> None:
         """Open `path` for `clip_id` (indexing it unless the stored `index` is given);
         `opened` follows (with an error if it fails)."""
         if self.synchronous:
-            server = self.open_server(clip_id, path, index)
-            if server is not None:
-                self._servers[clip_id] = server
+            self.open_server(clip_id, path, index)
             return
         worker = _Worker(self, clip_id, path, index)
         self._workers[clip_id] = worker
@@ -101,13 +119,28 @@ class FrameFetcher(QObject):
         except Exception as error:  # a tile shows any failure in words; the others go on
             self.opened.emit(clip_id, error)
             return None
+        self._servers[clip_id] = server
+        if self.previews is not None:
+            server.add_previews(self.previews.add_source(clip_id, path, server.index))
         self.opened.emit(clip_id, server)
         return server
+
+    def want_previews(self, clip_id: str, content_ms: int, radius: int = 1) -> None:
+        """Ask for scrub previews around `content_ms` of a clip (no-op without a builder)."""
+        if self.previews is not None:
+            self.previews.want(clip_id, content_ms, radius)
+
+    def _on_preview_built(self, clip_id: str, segment: PreviewSegment) -> None:
+        server = self._servers.get(clip_id)
+        if server is not None:
+            server.add_previews([segment])
+            self.previewed.emit(clip_id, len(server.previews))
 
     def request(self, clip_id: str, content_ms: int) -> int:
         """Ask for the frame shown at `content_ms`; returns the request's serial (later
         requests have larger serials). Unknown or failed clips are ignored."""
         self._serial += 1
+        self.want_previews(clip_id, content_ms)
         if self.synchronous:
             server = self._servers.get(clip_id)
             if server is not None:
@@ -116,16 +149,34 @@ class FrameFetcher(QObject):
             self._workers[clip_id].ask(self._serial, content_ms)
         return self._serial
 
-    def decode(self, clip_id: str, server: FrameServer, serial: int, content_ms: int) -> None:
-        """(Worker side) decode one frame and deliver it, or the error."""
+    def decode(
+        self,
+        clip_id: str,
+        server: FrameServer,
+        serial: int,
+        content_ms: int,
+        newer: Callable[[], bool] | None = None,
+    ) -> None:
+        """(Worker side) deliver the frame: its preview first when that is all there is at
+        once, then the original (skipped when `newer()` says a newer request waits)."""
+        at = max(0, content_ms)
         try:
-            result: object = server.frame(max(0, content_ms))
+            quick = server.quick(at)
+            if quick is not None:
+                self.delivered.emit(clip_id, serial, quick)
+                if not quick.preview:
+                    return
+            result: object = server.frame(at, cancel=newer)
+        except Cancelled:
+            return  # a newer request is waiting; it will be answered next
         except Exception as error:  # shown in the tile; a damaged spot must not kill the worker
             result = error
         self.delivered.emit(clip_id, serial, result)
 
     def close(self) -> None:
         """Stop the workers (they close their files); pending requests are dropped."""
+        if self.previews is not None:
+            self.previews.close()
         for worker in self._workers.values():
             worker.stop()
         for worker in self._workers.values():

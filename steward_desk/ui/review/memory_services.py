@@ -30,9 +30,12 @@ class MemoryIncident:
 class InMemoryReviewServices:
     """Incidents held in dicts; snapshots written under `evidence_dir`."""
 
-    def __init__(self, evidence_dir: Path, base_dir: Path | None = None) -> None:
+    def __init__(
+        self, evidence_dir: Path, base_dir: Path | None = None, previews: Path | None = None
+    ) -> None:
         self.evidence_dir = evidence_dir
         self.base_dir = base_dir
+        self.previews = previews
         self.incidents: dict[str, MemoryIncident] = {}
         self.saved_offsets: list[tuple[str, int]] = []
         self.snapshots: list[tuple[str, int, Path, str]] = []
@@ -40,6 +43,9 @@ class InMemoryReviewServices:
 
     def add_incident(self, incident_id: str, incident: MemoryIncident) -> None:
         self.incidents[incident_id] = incident
+
+    def previews_dir(self) -> Path | None:
+        return self.previews
 
     def footage_for(self, incident_id: str) -> Sequence[FootageRef]:
         return list(self.incidents[incident_id].footage)

@@ -62,6 +62,11 @@ class ReviewServices(Protocol):
         """Delete a stored bookmark (unknown ids are ignored)."""
         ...
 
+    def previews_dir(self) -> Path | None:
+        """Where scrub previews of the clips are kept between sessions (a cache folder), or
+        None to make none: every paused frame is then decoded from the original."""
+        ...
+
     def save_snapshot(self, incident_id: str, race_ms: int, png: bytes) -> tuple[Path, str]:
         """Keep a snapshot of every tile at `race_ms` as evidence of the incident; returns the
         file written and its SHA-256 (hex). Raises OSError when it cannot be written."""

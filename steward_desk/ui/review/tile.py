@@ -164,7 +164,9 @@ class ClipTile(QFrame):
         self.displayed = frame
         self.displayed_image = frame_to_image(frame)
         self.frames.set_image(self.displayed_image, note, dimmed)
-        self.status.setText(f"frame {frame.index} · {format_race_time(race_ms)}")
+        # "preview": the exact frame, its original pixels still on their way (a snapshot waits).
+        fidelity = " · preview" if frame.preview else ""
+        self.status.setText(f"frame {frame.index} · {format_race_time(race_ms)}{fidelity}")
         self.set_face(self.FRAMES)
 
     def show_error(self, text: str) -> None:

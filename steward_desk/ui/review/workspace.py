@@ -33,11 +33,12 @@ from steward_desk.core.timeline import (
 from steward_desk.media.errors import MediaError
 from steward_desk.media.footage_index import FootageIndex
 from steward_desk.media.frame_server import Frame, FrameServer
+from steward_desk.media.preview_builder import PreviewBuilder
 from steward_desk.media.vlc_backend import install_hint
 from steward_desk.ui.review.actions import SPECS, build_actions
 from steward_desk.ui.review.bookmarks_panel import BookmarksPanel
 from steward_desk.ui.review.clips import ClipEntry, describe_clips, snapshot_part, tile_title
-from steward_desk.ui.review.fetcher import FrameFetcher
+from steward_desk.ui.review.fetcher import OPEN_RADIUS, FrameFetcher
 from steward_desk.ui.review.playback import Playback, video_playback_status
 from steward_desk.ui.review.scrubber import CLIP_COLOURS, MARGIN, RaceScrubber
 from steward_desk.ui.review.services import ReviewServices
@@ -104,7 +105,11 @@ class ReviewWorkspace(QWidget):
 
     # -- building -----------------------------------------------------------------------------
     def _new_fetcher(self) -> FrameFetcher:
-        fetcher = FrameFetcher(self, synchronous=self.synchronous_frames)
+        folder = self.services.previews_dir()
+        builder = None
+        if folder is not None:
+            builder = PreviewBuilder(folder, synchronous=self.synchronous_frames)
+        fetcher = FrameFetcher(self, synchronous=self.synchronous_frames, previews=builder)
         queued = Qt.ConnectionType.QueuedConnection
         fetcher.opened.connect(self._on_opened, queued)
         fetcher.delivered.connect(self._on_delivered, queued)
@@ -355,6 +360,8 @@ class ReviewWorkspace(QWidget):
         entry.player = self.playback.make_player(entry, result)
         self.playback.install_players()
         self._request(entry, self.timeline.position_ms)
+        content = track.content_ms(self.timeline.position_ms)
+        self.fetcher.want_previews(clip_id, max(0, content), OPEN_RADIUS)
 
     # -- frames -------------------------------------------------------------------------------------------
     def _on_position(self, race_ms: int) -> None:
@@ -375,7 +382,11 @@ class ReviewWorkspace(QWidget):
         entry = self.entries.get(clip_id)
         if self.sender() is not self.fetcher or entry is None or serial < entry.shown_serial:
             return  # from a closed incident, or older than the frame on screen: stale
-        race_ms = entry.requested.pop(serial, self.timeline.position_ms)
+        # A preview is followed by the original's pixels for the same request: keep it open.
+        preview = isinstance(result, Frame) and result.preview
+        race_ms = entry.requested.get(serial, self.timeline.position_ms)
+        if not preview:
+            entry.requested.pop(serial, None)
         for old in [s for s in entry.requested if s < serial]:
             del entry.requested[old]
         if not isinstance(result, Frame):
@@ -396,10 +407,15 @@ class ReviewWorkspace(QWidget):
             self._try_snapshot()
 
     def exact(self) -> bool:
-        """True when every readable tile shows the exact frame for the race position."""
+        """True when every readable tile shows the exact frame for the race position, in the
+        original's pixels (not its scrub preview)."""
         here = self.timeline.position_ms
         return all(
-            e.shown_race_ms == here and not e.requested and e.tile.face == ClipTile.FRAMES
+            e.shown_race_ms == here
+            and not e.requested
+            and e.tile.face == ClipTile.FRAMES
+            and e.tile.displayed is not None
+            and not e.tile.displayed.preview
             for e in self.entries.values()
             if e.usable
         )
