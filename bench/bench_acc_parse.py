@@ -34,7 +34,7 @@ def measure(path: Path, repeat: int) -> dict[str, object]:
         "file": path.name,
         "bytes": len(data),
         "cars": len(session.cars),
-        "laps": len(session.laps),
+        "laps": session.lap_count,
         "parse_ms": parse_ms,
         "json_ms": json_ms,
         "decode_ms": decode_ms,

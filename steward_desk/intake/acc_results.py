@@ -11,30 +11,44 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import deque
+import unicodedata
 from dataclasses import dataclass
-from itertools import chain, repeat
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, NoReturn
+
+import msgspec
 
 from steward_desk.core.classification import CarResult
 from steward_desk.core.model import Driver, SessionType
 from steward_desk.intake.acc_cars import car_class, car_model, is_console_server
+from steward_desk.intake.acc_laps import (
+    NO_TIME,
+    AccCarLaps,
+    AccLap,
+    TypedLap,
+    group_typed_laps,
+)
 from steward_desk.intake.errors import AccResultsError
 
-NO_TIME = 2_147_483_647  # INT32_MAX; anything at or above it (uint32 wrap-arounds) = no time
+__all__ = ["NO_TIME", "AccCarLaps", "AccLap"]  # re-exported: they belong to a session's API
+
 _NUMERIC_SESSION_TYPES = {0: "FP", 4: "Q", 10: "R"}  # the handbook's enum, seen in old tools
+STAND_IN_PREFIX = "name:"  # a driver id made from the name: the file had no playerId
 
 
-@dataclass(frozen=True, slots=True)
-class AccLap:
-    car_id: int
-    lap_number: int  # the k-th lap entry of this car in the file is its lap k
-    driver_index: int  # index into the car's drivers (driver swaps)
-    lap_time_ms: int | None
-    valid: bool  # isValidForBest; an invalid lap still counts as a lap in a race
-    splits: tuple[int | None, ...]
+def stand_in_player_id(first_name: str, last_name: str, short_name: str, car_seat: str) -> str:
+    """A stable id for a driver the file gives no playerId (2019 servers): `name:` and the
+    case-folded, accent-stripped full name, so the same name is the same driver in every
+    session and file. A driver with no name at all is known by car number and seat."""
+    name = f"{first_name} {last_name}".strip() or short_name
+    folded = unicodedata.normalize("NFKD", name).casefold()
+    plain = " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+    return STAND_IN_PREFIX + (plain or f"#{car_seat}")
+
+
+def has_player_id(player_id: str) -> bool:
+    """False for a stand-in id: "no player id in the file" is what to tell the user."""
+    return not player_id.startswith(STAND_IN_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +114,28 @@ class AccSession:
     best_lap_ms: int | None
     console: bool  # a console server: its car ids follow the console table
     cars: tuple[AccCar, ...]  # leaderboard (classification) order
-    laps: tuple[AccLap, ...]  # file order; may name carIds missing from the leaderboard
+    # Per car, in the order of each car's first lap in the file; may name carIds missing
+    # from the leaderboard. Columns, not lap objects: an 8-hour race has 11,000 laps.
+    car_laps: tuple[AccCarLaps, ...]
     penalties: tuple[AccPenalty, ...]  # in-session first, then post-race
+
+    @property
+    def lap_count(self) -> int:
+        """Every lap entry of the file, of all cars."""
+        return sum(map(len, self.car_laps))
 
     def car(self, car_id: int) -> AccCar | None:
         """The car with this session-local id, if the leaderboard lists it."""
         return next((c for c in self.cars if c.car_id == car_id), None)
 
+    def laps_for(self, car_id: int) -> AccCarLaps | None:
+        """The car's laps as columns, or None when it completed none."""
+        return next((laps for laps in self.car_laps if laps.car_id == car_id), None)
+
     def laps_of(self, car_id: int) -> tuple[AccLap, ...]:
-        return tuple(lap for lap in self.laps if lap.car_id == car_id)
+        """The car's laps one by one, lap 1 first."""
+        laps = self.laps_for(car_id)
+        return laps.laps() if laps is not None else ()
 
     def penalties_of(self, car_id: int) -> tuple[AccPenalty, ...]:
         return tuple(p for p in self.penalties if p.car_id == car_id)
@@ -167,8 +194,45 @@ def _decode(data: bytes, skip: int, encoding: str, source: str | Path) -> str:
         ) from None
 
 
+class _TypedRoot(msgspec.Struct):
+    """The root keys the reader uses, the laps strictly typed (the bulk of a long race) and
+    the rest as plain values for _Reader, exactly as json.loads would give them (a repeated
+    key keeps its last value in both). Absent keys stay UNSET, so "missing" is still seen."""
+
+    sessionType: Any = msgspec.UNSET
+    trackName: Any = msgspec.UNSET
+    sessionIndex: Any = msgspec.UNSET
+    raceWeekendIndex: Any = msgspec.UNSET
+    metaData: Any = msgspec.UNSET
+    serverName: Any = msgspec.UNSET
+    sessionResult: Any = msgspec.UNSET
+    penalties: Any = msgspec.UNSET
+    post_race_penalties: Any = msgspec.UNSET
+    laps: list[TypedLap] | msgspec.UnsetType | None = msgspec.UNSET
+
+
+_ROOT_KEYS = tuple(k for k in _TypedRoot.__struct_fields__ if k != "laps")
+_typed_root = msgspec.json.Decoder(_TypedRoot)
+
+
+def _load_typed(text: str) -> tuple[dict[str, Any], tuple[AccCarLaps, ...]] | None:
+    """The fast reading of a well-formed results file, or None for anything unusual (then
+    the lenient json path reads it again and names whatever is wrong)."""
+    try:
+        typed = _typed_root.decode(text)
+    except msgspec.MsgspecError:
+        return None
+    if typed.sessionResult is msgspec.UNSET:
+        return None  # an entry list, or not ACC at all: the lenient path says which
+    root = {k: v for k in _ROOT_KEYS if (v := getattr(typed, k)) is not msgspec.UNSET}
+    return root, group_typed_laps(typed.laps or ())
+
+
 def _load_json(data: bytes, source: str | Path) -> object:
-    text = decode_acc_bytes(data, source)
+    return _parse_json(decode_acc_bytes(data, source), source)
+
+
+def _parse_json(text: str, source: str | Path) -> object:
     try:
         # A repeated key (`sessionType` since ACC 1.6) keeps its last value: that is what
         # json does by default, so no object_pairs_hook (it costs a fifth of the parse).
@@ -186,7 +250,17 @@ def _load_json(data: bytes, source: str | Path) -> object:
 
 def parse_acc_results(data: bytes, source: str | Path) -> AccSession:
     """Read one results file; raises AccResultsError naming the key and what was expected."""
-    return _results(_load_json(data, source), data, source)
+    text = decode_acc_bytes(data, source)
+    session = _typed_session(text, data, source)
+    return session if session is not None else _results(_parse_json(text, source), data, source)
+
+
+def _typed_session(text: str, data: bytes, source: str | Path) -> AccSession | None:
+    typed = _load_typed(text)
+    if typed is None:
+        return None
+    root, car_laps = typed
+    return _session(_Reader(source), root, hashlib.sha256(data).hexdigest(), car_laps)
 
 
 def _results(root: object, data: bytes, source: str | Path) -> AccSession:
@@ -198,10 +272,14 @@ def _results(root: object, data: bytes, source: str | Path) -> AccSession:
                 source, "", "this is an ACC entry list, not a results file (no sessionResult)"
             )
         raise AccResultsError(source, "sessionResult", "missing: this is not an ACC results file")
-    return _session(_Reader(source), root, hashlib.sha256(data).hexdigest())
+    return _session(_Reader(source), root, hashlib.sha256(data).hexdigest(), None)
 
 
-def _session(r: _Reader, root: dict[str, Any], sha256: str) -> AccSession:
+def _session(
+    r: _Reader, root: dict[str, Any], sha256: str, car_laps: tuple[AccCarLaps, ...] | None
+) -> AccSession:
+    """The session from the decoded root; `car_laps` already read, or None to read them
+    here leniently (after the leaderboard and penalties, so errors come in file order)."""
     if "sessionType" not in root:
         r.fail("sessionType", "missing: this is not an ACC results file")
     raw_type = root["sessionType"]
@@ -239,7 +317,7 @@ def _session(r: _Reader, root: dict[str, Any], sha256: str) -> AccSession:
         best_lap_ms=best if 0 < best < NO_TIME else None,
         console=console,
         cars=cars,
-        laps=_laps(r, root),
+        car_laps=car_laps if car_laps is not None else _laps_checked(r, root),
         penalties=in_session + post_race,
     )
 
@@ -250,14 +328,15 @@ def _car(r: _Reader, line: Any, path: str, position: int, console: bool) -> AccC
     car_path = f"{path}.car"
     timing = r.obj(line, "timing", path)
     timing_path = f"{path}.timing"
-    drivers, team_from_names = _drivers(r, car, car_path)
+    number = r.integer(car, "raceNumber", car_path, None)
+    drivers, team_from_names = _drivers(r, car, car_path, number)
     model = r.integer(car, "carModel", car_path, None)
     group = r.text(car, "carGroup", "", car_path)
     team = r.text(car, "teamName", "", car_path).strip() or team_from_names
     totals = r.array(line, "driverTotalTimes", path, optional=True)
     return AccCar(
         car_id=r.integer(car, "carId", car_path, None),
-        race_number=r.integer(car, "raceNumber", car_path, None),
+        race_number=number,
         car_model=model,
         car_model_name=car_model(model, console=console).name,
         car_class=car_class(model, group, console=console),
@@ -278,8 +357,11 @@ def _car(r: _Reader, line: Any, path: str, position: int, console: bool) -> AccC
     )
 
 
-def _drivers(r: _Reader, car: dict[str, Any], path: str) -> tuple[tuple[Driver, ...], str]:
-    """The car's drivers, names trimmed; a league's "name\\nteam" lastName gives the team."""
+def _drivers(
+    r: _Reader, car: dict[str, Any], path: str, race_number: int
+) -> tuple[tuple[Driver, ...], str]:
+    """The car's drivers, names trimmed; a league's "name\\nteam" lastName gives the team;
+    a driver without a playerId (2019 servers) gets a stand-in id from the name."""
     team = ""
     drivers = []
     for i, raw in enumerate(r.array(car, "drivers", path)):
@@ -289,14 +371,13 @@ def _drivers(r: _Reader, car: dict[str, Any], path: str) -> tuple[tuple[Driver, 
         if "\n" in last:
             last, _, team_part = last.partition("\n")
             team = team or team_part.strip()
-        drivers.append(
-            Driver(
-                player_id=r.text(raw, "playerId", "", here).strip(),
-                first_name=r.text(raw, "firstName", "", here).strip(),
-                last_name=last.strip(),
-                short_name=r.text(raw, "shortName", "", here).strip(),
-            )
-        )
+        first = r.text(raw, "firstName", "", here).strip()
+        last = last.strip()
+        short = r.text(raw, "shortName", "", here).strip()
+        player_id = r.text(raw, "playerId", "", here).strip()
+        if not player_id:
+            player_id = stand_in_player_id(first, last, short, f"{race_number}.{i + 1}")
+        drivers.append(Driver(player_id, first, last, short))
     return tuple(drivers), team
 
 
@@ -326,81 +407,30 @@ def _penalties(
     return tuple(out)
 
 
-def _laps(r: _Reader, root: dict[str, Any]) -> tuple[AccLap, ...]:
-    raw = r.array(root, "laps", "", optional=True)
-    try:
-        return _laps_quickly(raw)
-    except (KeyError, TypeError, ValueError):
-        return _laps_slowly(r, raw)
-
-
-def _laps_quickly(raw: list[Any]) -> tuple[AccLap, ...]:
-    """Column by column with C-level loops: an 8-hour race has 11 000 laps, and a Python
-    loop per lap (or the frozen dataclass __init__) would cost more than json.loads itself.
-    Any surprise raises, and _laps_slowly then re-reads the laps to name the exact key."""
-    cars = list(map(itemgetter("carId"), raw))
-    drivers = list(map(itemgetter("driverIndex"), raw))
-    times = list(map(itemgetter("laptime"), raw))
-    valid = list(map(itemgetter("isValidForBest"), raw))
-    splits = list(map(tuple, map(itemgetter("splits"), raw)))
-    flat_splits = list(chain.from_iterable(splits))
-    if set(map(type, chain(cars, drivers, times, flat_splits))) - {int} or set(map(type, valid)) - {
-        bool
-    }:
-        raise TypeError("a lap holds a value of the wrong type")
-    if times and max(times) >= NO_TIME:
-        times = [t if t < NO_TIME else None for t in times]
-    if flat_splits and max(flat_splits) >= NO_TIME:
-        splits = [tuple(v if v < NO_TIME else None for v in s) for s in splits]
-    numbers = _lap_numbers(cars)
-    laps: list[Any] = list(map(object.__new__, repeat(AccLap, len(raw))))
-    for name, column in zip(
-        _LAP_FIELDS, (cars, numbers, drivers, times, valid, splits), strict=True
-    ):
-        deque(map(AccLap.__dict__[name].__set__, laps, column), maxlen=0)
-    return tuple(laps)
-
-
-_LAP_FIELDS = ("car_id", "lap_number", "driver_index", "lap_time_ms", "valid", "splits")
-
-
-def _lap_numbers(cars: list[int]) -> list[int]:
-    """The k-th lap entry of a car is its lap k (FORMAT.md §5)."""
-    counts: dict[int, int] = {}
-    numbers = []
-    for car_id in cars:
-        number = counts.get(car_id, 0) + 1
-        counts[car_id] = number
-        numbers.append(number)
-    return numbers
-
-
-def _laps_slowly(r: _Reader, raw: list[Any]) -> tuple[AccLap, ...]:
-    counts: dict[int, int] = {}
-    out = []
-    for i, lap in enumerate(raw):
+def _laps_checked(r: _Reader, root: dict[str, Any]) -> tuple[AccCarLaps, ...]:
+    """The lenient reading, one lap at a time (integral floats, 0/1 flags, nulls as absent),
+    for files the typed decode refused; a value that cannot be a lap names `laps[i].key`."""
+    columns: dict[int, tuple[list[int], list[int | None], list[bool], list[Any]]] = {}
+    for i, lap in enumerate(r.array(root, "laps", "", optional=True)):
         path = f"laps[{i}]"
         lap = r.expect_obj(lap, path)
         car_id = r.integer(lap, "carId", path, None)
         time = r.integer(lap, "laptime", path, None)
         splits = r.array(lap, "splits", path, optional=True)
-        counts[car_id] = counts.get(car_id, 0) + 1
-        out.append(
-            AccLap(
-                car_id=car_id,
-                lap_number=counts[car_id],
-                driver_index=r.integer(lap, "driverIndex", path, 0),
-                lap_time_ms=time if time < NO_TIME else None,
-                valid=r.flag(lap, "isValidForBest", path),
-                splits=tuple(
-                    v if v < NO_TIME else None
-                    for v in (
-                        r.integer_value(v, f"{path}.splits[{k}]") for k, v in enumerate(splits)
-                    )
-                ),
+        drivers, times, valid, sectors = columns.setdefault(car_id, ([], [], [], []))
+        drivers.append(r.integer(lap, "driverIndex", path, 0))
+        times.append(time if time < NO_TIME else None)
+        valid.append(r.flag(lap, "isValidForBest", path))
+        sectors.append(
+            tuple(
+                v if v < NO_TIME else None
+                for v in (r.integer_value(v, f"{path}.splits[{k}]") for k, v in enumerate(splits))
             )
         )
-    return tuple(out)
+    return tuple(
+        AccCarLaps(car_id, tuple(d), tuple(t), tuple(v), tuple(s))
+        for car_id, (d, t, v, s) in columns.items()
+    )
 
 
 def _describe(value: object) -> str:
@@ -567,7 +597,11 @@ def _entrylist(root: object, data: bytes, source: str | Path) -> AccEntryList:
 
 def read_acc_file(data: bytes, source: str | Path) -> AccSession | AccEntryList:
     """A results file or an entry list, whichever it is (a results folder holds both)."""
-    root = _load_json(data, source)
+    text = decode_acc_bytes(data, source)
+    session = _typed_session(text, data, source)
+    if session is not None:
+        return session
+    root = _parse_json(text, source)
     if isinstance(root, dict) and "sessionResult" not in root and "entries" in root:
         return _entrylist(root, data, source)
     return _results(root, data, source)

@@ -38,7 +38,7 @@ class ResultsImport:
                     "drivers": len(
                         {d.player_id for car in acc.cars for d in car.drivers if d.player_id}
                     ),
-                    "laps": len(acc.laps),
+                    "laps": acc.lap_count,
                     "file": s.source,
                     "created": s.created,
                 }

@@ -1,4 +1,7 @@
-"""Stores imported ACC sessions: cars, drivers, laps and the game's own penalties, as facts."""
+"""Stores imported ACC sessions: cars, drivers, laps and the game's own penalties, as facts.
+
+Laps are stored packed, one `car_laps` row of JSON arrays per car entry (tables.CarLaps).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import msgspec
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, select
 
@@ -19,10 +23,10 @@ from steward_desk.storage.store import Store
 from steward_desk.storage.tables import (
     CarDriver,
     CarEntry,
+    CarLaps,
     DriverRow,
     Event,
     GamePenalty,
-    Lap,
     RaceSession,
     new_id,
 )
@@ -159,26 +163,21 @@ class ResultsRepository:
         _store_drivers(session, acc)  # drivers first: the links point at them
         _insert_many(session, CarEntry, car_rows)
         _insert_many(session, CarDriver, link_rows)
-        # The bulk of a long race: 11,000+ laps. Plain tuples through executemany, because
-        # per-row ORM or Core parameter handling costs ten times the SQLite work.
+        # The bulk of a long race (11,000+ laps) as one row of JSON arrays per car.
         lap_rows = [
             (
-                entry_ids[lap.car_id],
-                lap.lap_number,
-                lap.driver_index,
-                lap.lap_time_ms,
-                lap.valid,
-                _splits_text(lap.splits),
+                entry_ids[laps.car_id],
+                len(laps),
+                _pack(laps.lap_time_ms),
+                _pack(laps.valid),
+                _pack(laps.driver_index),
+                _pack(laps.splits),
             )
-            for lap in acc.laps
-            if lap.car_id in entry_ids  # the file may hold laps of cars not on the leaderboard
+            for laps in acc.car_laps
+            if laps.car_id in entry_ids  # the file may hold laps of cars not on the leaderboard
         ]
-        _insert_tuples(
-            session,
-            Lap,
-            ("car_entry_id", "lap_number", "driver_index", "lap_time_ms", "valid", "splits"),
-            lap_rows,
-        )
+        _insert_tuples(session, CarLaps, _CAR_LAPS_COLUMNS, lap_rows)
+        stored_laps = sum(row[1] for row in lap_rows)
         penalty_rows = [
             {
                 "session_id": race.id,
@@ -203,10 +202,10 @@ class ResultsRepository:
             file=source,
             sha256=acc.sha256,
             cars=len(car_rows),
-            laps=len(lap_rows),
+            laps=stored_laps,
         )
         return ImportedSession(
-            race.id, event_row.id, True, len(car_rows), len(players), len(lap_rows), source
+            race.id, event_row.id, True, len(car_rows), len(players), stored_laps, source
         )
 
     def lap_marks(self, session_id: str) -> list[tuple[int, int]]:
@@ -219,13 +218,14 @@ class ResultsRepository:
             ).first()
             if leader is None:
                 return []
-            laps = session.exec(
-                select(Lap).where(Lap.car_entry_id == leader.id).order_by(col(Lap.lap_number))
-            ).all()
+            packed = session.exec(
+                select(CarLaps.lap_time_ms).where(CarLaps.car_entry_id == leader.id)
+            ).first()
+            times: list[int | None] = msgspec.json.decode(packed) if packed else []
             marks, elapsed = [], 0
-            for lap in laps:
-                marks.append((lap.lap_number, elapsed))
-                elapsed += lap.lap_time_ms or 0
+            for number, time in enumerate(times, start=1):
+                marks.append((number, elapsed))
+                elapsed += time or 0
             return marks
 
 
@@ -385,8 +385,9 @@ def _insert_tuples(
         session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
 
 
-def _splits_text(splits: tuple[int | None, ...]) -> str:
-    """Sector times as "31000,42000,27000"; a missing sector stays an empty field."""
-    if None in splits:
-        return ",".join("" if s is None else str(s) for s in splits)
-    return ",".join(map(str, splits))
+_CAR_LAPS_COLUMNS = ("car_entry_id", "laps", "lap_time_ms", "valid", "driver_index", "splits")
+
+
+def _pack(column: tuple[object, ...]) -> str:
+    """One lap column as a compact JSON array (None → null), as tables.CarLaps documents."""
+    return msgspec.json.encode(column).decode()

@@ -95,16 +95,26 @@ class CarDriver(SQLModel, table=True):
     player_id: str = Field(foreign_key="driver.player_id", index=True)
 
 
-class Lap(SQLModel, table=True):
-    __tablename__ = "lap"
-    __table_args__ = (UniqueConstraint("car_entry_id", "lap_number"),)
-    id: int | None = Field(default=None, primary_key=True)
-    car_entry_id: str = Field(foreign_key="car_entry.id", index=True)
-    lap_number: int
-    driver_index: int = 0
-    lap_time_ms: int | None = None
-    valid: bool = True
-    splits: str = ""  # comma-separated sector times in ms
+class CarLaps(SQLModel, table=True):
+    """Every lap of one car entry, packed column by column: lap k at index k − 1 of each.
+
+    Each column holds a JSON array (readable with any JSON parser, or in SQL with SQLite's
+    json_extract): `lap_time_ms` [95012, null, …] (null = no time), `valid` [true, false, …]
+    (isValidForBest), `driver_index` [0, 0, 1, …] (into the car's drivers), `splits`
+    [[31000, 42000, 22012], …] (sector times in ms; null = none). One row per car instead of
+    one per lap: an 8-hour race stores 50 rows, not 11,000 (migration 0004).
+    """
+
+    __tablename__ = "car_laps"
+    car_entry_id: str = Field(foreign_key="car_entry.id", primary_key=True)
+    laps: int = 0  # the length of every column
+    lap_time_ms: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    valid: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    driver_index: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    splits: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+
+
+Lap = CarLaps  # the name storage/league.py still imports (it deletes laps by car_entry_id)
 
 
 class GamePenalty(SQLModel, table=True):

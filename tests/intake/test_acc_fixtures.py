@@ -16,8 +16,10 @@ from steward_desk.core.model import Penalty, PenaltyType, SessionType
 from steward_desk.intake.acc_results import (
     AccEntryList,
     AccSession,
+    has_player_id,
     parse_acc_results,
     read_acc_file,
+    stand_in_player_id,
 )
 
 _DIR = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "acc-results"
@@ -61,10 +63,16 @@ def test_counts_of_cars_drivers_laps_and_penalties_match_the_file(acc_fixtures, 
     lines = raw["sessionResult"]["leaderBoardLines"]
 
     assert len(session.cars) == len(lines)
-    assert len(session.laps) == len(raw["laps"])
-    player_ids = {d["playerId"].strip() for line in lines for d in line["car"]["drivers"]}
+    assert session.lap_count == len(raw["laps"])
+    # Every driver of the file has an id: its playerId, or a stand-in from the name (2019).
+    player_ids = {
+        d["playerId"].strip() or stand_in_player_id(d["firstName"], d["lastName"], "", "")
+        for line in lines
+        for d in line["car"]["drivers"]
+    }
     parsed_ids = {d.player_id for car in session.cars for d in car.drivers}
     assert parsed_ids == player_ids
+    assert all(d.player_id for car in session.cars for d in car.drivers)
     assert sum(len(c.drivers) for c in session.cars) == sum(len(x["car"]["drivers"]) for x in lines)
     expected_penalties = len(raw.get("penalties", [])) + len(raw.get("post_race_penalties") or [])
     assert len(session.penalties) == expected_penalties
@@ -90,7 +98,7 @@ def test_with_no_steward_penalty_the_classification_is_the_leaderboard(acc_fixtu
 def test_the_8_hour_race_reads_its_multi_driver_cars_penalties_and_wraparound_times(acc_fixtures):
     _, session = read(acc_fixtures, "fabieu__simdesk__Session_R.json")
 
-    assert (len(session.cars), len(session.laps)) == (50, 11_235)
+    assert (len(session.cars), session.lap_count) == (50, 11_235)
     assert {len(c.drivers) for c in session.cars} == {1, 2, 3, 4}
     assert sum(1 for c in session.cars if c.current_driver_index > 0) == 30
     (post_race,) = [p for p in session.penalties if p.post_race]
@@ -193,3 +201,16 @@ def test_parse_and_read_agree_on_a_results_file(acc_fixtures):
     path = acc_fixtures / "fabieu__simdesk__221018_194925_Q.json"
     data = path.read_bytes()
     assert parse_acc_results(data, path) == read_acc_file(data, path)
+
+
+def test_a_2019_practice_without_player_ids_keeps_its_drivers_under_their_names(acc_fixtures):
+    _, session = read(acc_fixtures, "mauserrifle__simresults__191003_224358_FP.json")
+
+    drivers = [d for car in session.cars for d in car.drivers]
+    assert [d.player_id for d in drivers] == [
+        "name:federico siv",
+        "name:alberto for",
+        "name:andrea mel",
+    ]
+    assert not any(has_player_id(d.player_id) for d in drivers)
+    assert (drivers[0].first_name, drivers[0].last_name) == ("Federico", "Siv")

@@ -84,7 +84,10 @@ def test_mutated_valid_documents_parse_or_name_the_problem(race_doc, acc_bytes, 
     session = parse_or_refuse(acc_bytes(doc, encoding))
     if session is not None:
         assert all(isinstance(c.lap_count, int) for c in session.cars)
-        assert all(isinstance(lap.car_id, int) and lap.lap_number >= 1 for lap in session.laps)
+        for laps in session.car_laps:
+            assert isinstance(laps.car_id, int) and len(laps) >= 1
+            assert len(laps.valid) == len(laps.driver_index) == len(laps.splits) == len(laps)
+            assert [lap.lap_number for lap in laps.laps()] == list(range(1, len(laps) + 1))
 
 
 @FUZZ

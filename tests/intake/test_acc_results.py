@@ -41,7 +41,7 @@ def test_a_race_file_reads_the_same_in_every_encoding_it_arrives_in(
     assert session.sha256 == hashlib.sha256(data).hexdigest()
     assert [c.race_number for c in session.cars] == [12, 7, 34]
     assert [c.position for c in session.cars] == [1, 2, 3]
-    assert len(session.laps) == 8
+    assert session.lap_count == 8
     assert session.cars[1].drivers[1] == Driver(
         "S76561198000010021", "Driver10021", "Surname10021", "D10"
     )
@@ -75,7 +75,9 @@ def test_laps_are_numbered_per_car_in_file_order_with_driver_and_validity(race_d
     assert [lap.valid for lap in car_1001] == [True, False, True]
     assert [lap.driver_index for lap in session.laps_of(1002)] == [0, 0, 1]
     assert session.laps_of(1003)[-1].lap_number == 2
-    assert session.laps[0].splits == (33_000, 33_000, 34_000)
+    assert session.laps_of(1001)[0].splits == (33_000, 33_000, 34_000)
+    assert [laps.car_id for laps in session.car_laps] == [1001, 1002, 1003]
+    assert session.laps_for(1002).lap_time_ms == (100_000, 99_999, 99_998)
 
 
 def test_game_penalties_are_kept_as_facts_with_the_post_race_flag(race_doc, acc_bytes):
@@ -110,7 +112,8 @@ def test_no_time_sentinels_and_uint32_wraparounds_read_as_none(race_doc, acc_byt
     zero_lap = session.car(1003)
     assert (zero_lap.lap_count, zero_lap.total_time_ms, zero_lap.best_lap_ms) == (0, None, None)
     assert zero_lap.last_lap_ms is None
-    assert session.laps[0].splits == (33_000, 33_000, None)
+    assert session.laps_of(1001)[0].splits == (33_000, 33_000, None)
+    assert session.laps_of(1002)[0].splits == (33_000, 33_000, 34_000)
 
 
 def test_an_empty_session_has_no_cars_no_laps_and_no_best_lap(acc_bytes):
@@ -133,7 +136,8 @@ def test_an_empty_session_has_no_cars_no_laps_and_no_best_lap(acc_bytes):
         "post_race_penalties": [],
     }
     session = parse_acc_results(acc_bytes(doc, "utf-16-le-bom"), "Q.json")
-    assert (session.cars, session.laps, session.penalties) == ((), (), ())
+    assert (session.cars, session.car_laps, session.penalties) == ((), (), ())
+    assert session.lap_count == 0
     assert session.best_lap_ms is None
     assert session.race_weekend_index == -1
 
@@ -263,10 +267,28 @@ def test_an_odd_lap_takes_the_careful_path_and_still_reads(race_doc, acc_bytes):
     doc["laps"][4]["laptime"] = 99_999.0  # an integral float
     del doc["laps"][5]["splits"]
     session = parse_acc_results(acc_bytes(doc), "R.json")
-    assert session.laps[3].valid is True
-    assert session.laps[4].lap_time_ms == 99_999
-    assert session.laps[5].splits == ()
+    assert session.laps_of(1001)[1].valid is True  # laps[3] is car 1001's second lap
+    assert session.laps_of(1002)[1].lap_time_ms == 99_999
+    assert session.laps_of(1003)[1].splits == ()
     assert [lap.lap_number for lap in session.laps_of(1001)] == [1, 2, 3]
+
+
+def test_the_careful_path_reads_a_file_exactly_as_the_fast_path_does(race_doc, acc_bytes):
+    doc = race_doc()
+    fast = parse_acc_results(acc_bytes(doc), "R.json")
+    # Same values, written the way some tools write them: the typed decode refuses these.
+    doc["laps"][0]["isValidForBest"] = 1
+    doc["laps"][7]["laptime"] = float(doc["laps"][7]["laptime"])
+    careful = parse_acc_results(acc_bytes(doc), "R.json")
+    assert careful.car_laps == fast.car_laps
+    assert careful.cars == fast.cars and careful.penalties == fast.penalties
+
+
+def test_a_no_time_lap_reads_as_none_on_the_careful_path(race_doc, acc_bytes):
+    doc = race_doc()
+    doc["laps"][1]["laptime"] = NO_TIME
+    session = parse_acc_results(acc_bytes(doc), "R.json")
+    assert session.laps_for(1002).lap_time_ms == (None, 99_999, 99_998)
 
 
 def test_car_results_hand_the_file_order_to_the_classification(race_doc, acc_bytes):

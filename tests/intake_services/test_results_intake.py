@@ -26,11 +26,16 @@ def result_files(folder: Path) -> list[Path]:
 
 
 def raw_counts(path: Path) -> tuple[int, int, int]:
-    """Cars, drivers (unique player ids) and laps of cars on the leaderboard, from the file."""
+    """Cars, drivers and laps of cars on the leaderboard, from the file. A driver is a
+    player id, or a name where the file has no player id (2019 servers)."""
     doc = leaderboard(path)
     lines = doc["sessionResult"]["leaderBoardLines"]  # type: ignore[index]
     car_ids = {line["car"]["carId"] for line in lines}
-    players = {d["playerId"] for line in lines for d in line["car"]["drivers"] if d["playerId"]}
+    players = {
+        d["playerId"] or f"{d['firstName']} {d['lastName']}".casefold()
+        for line in lines
+        for d in line["car"]["drivers"]
+    }
     laps = [lap for lap in doc.get("laps") or [] if lap["carId"] in car_ids]  # type: ignore[union-attr]
     return len(lines), len(players), len(laps)
 
@@ -42,11 +47,14 @@ def stored_counts(desk: Desk, session_id: str) -> tuple[int, int, int]:
         "car_driver.car_entry_id WHERE car_entry.session_id = ?",
         session_id,
     )
+    # Laps are packed per car: every JSON column holds one value per lap.
     laps = desk.query(
-        "SELECT count(*) FROM lap JOIN car_entry ON car_entry.id = lap.car_entry_id "
-        "WHERE car_entry.session_id = ?",
+        "SELECT coalesce(sum(laps), 0), coalesce(sum(json_array_length(lap_time_ms)), 0), "
+        "coalesce(sum(json_array_length(splits)), 0) FROM car_laps "
+        "JOIN car_entry ON car_entry.id = car_laps.car_entry_id WHERE car_entry.session_id = ?",
         session_id,
     )
+    assert laps[0][0] == laps[0][1] == laps[0][2]
     return cars[0][0], drivers[0][0], laps[0][0]  # type: ignore[return-value]
 
 
