@@ -14,9 +14,16 @@ Prints ONE JSON document on stdout (progress on stderr). Per clip kind:
   four are measured interleaved, sample by sample, so they see the same load.
 - `drag_forward` / `drag_backward`: frames delivered per second (and per CPU second) while a
   scrubber drags through nearby times, 40 ms of content per mouse event.
+- `previews`: making the clip's scrub previews (media/previews.py: ms and CPU ms per frame,
+  seconds of work per second of footage, bytes per frame and MB per minute of footage); then,
+  previews made, `exact_frame_ms` p50/p95 from a paused-seek request (fresh server, cold
+  cache) to the exact frame delivered as its preview, and `original_pixels_ms` to the same
+  frame's original pixels right after (what the tile swaps in); `drag_frames_per_s` dragging
+  on previews. Every delivered frame is checked by its stamp.
 
 Goals (the issue): paused seek p95 ≤ 1.5 × decode bound and ≤ 150 ms on 1080p60 H.264 with
-B-frames and a 2 s GOP; drag ≥ 20 frames/s.
+B-frames and a 2 s GOP; drag ≥ 20 frames/s. Checked twice: without previews (the exact frame
+decoded from the original) and with them (the exact frame on screen as its preview).
 
     /work/venv/bin/python bench/bench_frame_server.py [--quick] [--keep DIR] [--samples N]
 """
@@ -27,6 +34,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -50,6 +58,12 @@ from steward_desk.media.clip_maker import (
 )
 from steward_desk.media.footage_index import FootageIndex, probe
 from steward_desk.media.frame_server import Frame, FrameServer
+from steward_desk.media.previews import (
+    PreviewSegment,
+    build_segment,
+    segment_bounds,
+    segment_range,
+)
 from steward_desk.media.stamp import read_stamp
 
 
@@ -192,6 +206,66 @@ def drag(path: Path, index: FootageIndex, start_ms: float, step_ms: float) -> di
     }
 
 
+def make_previews(
+    path: Path, index: FootageIndex, folder: Path
+) -> tuple[list[PreviewSegment], dict[str, Any]]:
+    """Every segment of the clip, made as the app's background builder makes them."""
+    out = folder / f"{path.stem}.previews"
+    shutil.rmtree(out, ignore_errors=True)
+    bounds = segment_bounds(index)
+    wall, cpu = time.perf_counter(), time.process_time()
+    segments = []
+    for first in bounds:
+        _, last = segment_range(bounds, index.frames, first)
+        segments.append(build_segment(path, index, first, last, out))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    size = sum(s.path.stat().st_size for s in segments)
+    return segments, {
+        "segments": len(segments),
+        "width": segments[0].width,
+        "ms_per_frame": round(wall * 1000 / index.frames, 2),
+        "cpu_ms_per_frame": round(cpu * 1000 / index.frames, 2),
+        "seconds_per_footage_second": round(wall * 1000 / index.duration_ms, 2),
+        "kb_per_frame": round(size / index.frames / 1024, 1),
+        "mb_per_footage_minute": round(size / 1024**2 / (index.duration_ms / 60_000), 1),
+    }
+
+
+def preview_seeks(
+    path: Path, index: FootageIndex, segments: list[PreviewSegment], times: list[float]
+) -> dict[str, Any]:
+    """Paused seeks with previews made: the exact frame's preview, then its original pixels."""
+    quick, original = Clock(), Clock()
+    for at in times:
+        expected = index.frame_at(at)
+        with FrameServer(path, index) as server:
+            server.add_previews(segments)
+            shown = quick.measure(lambda at=at: server.quick(at))
+            assert isinstance(shown, Frame) and shown.preview
+            if shown.index != expected or read_stamp(shown.image).index != expected:
+                raise AssertionError(f"{path.name}: wrong preview at {at} ms")
+            exact = original.measure(lambda at=at: server.frame(at))
+            assert isinstance(exact, Frame)
+            if read_stamp(exact.image).index != expected:
+                raise AssertionError(f"{path.name}: wrong original frame at {at} ms")
+    return {"exact_frame_ms": quick.summary(), "original_pixels_ms": original.summary()}
+
+
+def preview_drag(path: Path, index: FootageIndex, segments: list[PreviewSegment]) -> float:
+    """Frames per second while dragging 2 s of content on previews, 40 ms per mouse event."""
+    start = max(0.0, index.duration_ms / 2 - 1000)
+    times = [start + k * 40.0 for k in range(50) if start + k * 40.0 <= index.duration_ms]
+    with FrameServer(path, index) as server:
+        server.add_previews(segments)
+        began = time.perf_counter()
+        frames = [server.quick(at) for at in times]
+        wall = time.perf_counter() - began
+    for at, frame in zip(times, frames, strict=True):
+        if frame is None or read_stamp(frame.image).index != index.frame_at(at):
+            raise AssertionError(f"{path.name}: wrong preview while dragging at {at} ms")
+    return round(len(times) / wall, 1)
+
+
 def bench_kind(name: str, spec: ClipSpec, folder: Path, samples: int) -> dict[str, Any]:
     path = folder / f"{name}.{spec.container}"
     if not path.exists():
@@ -206,6 +280,13 @@ def bench_kind(name: str, spec: ClipSpec, folder: Path, samples: int) -> dict[st
     bound_cpu = seeks["bound"]["cpu"]["p95"]
     say(f"{name}: drags…")
     middle = index.duration_ms / 2
+    drags = {
+        "drag_forward": drag(path, index, middle - 1000, 40.0),
+        "drag_backward": drag(path, index, middle + 1000, -40.0),
+    }
+    say(f"{name}: previews…")
+    segments, made = make_previews(path, index, folder)
+    with_previews = preview_seeks(path, index, segments, times)
     return {
         "file": {
             "width": index.width, "height": index.height, "frames": index.frames,
@@ -219,8 +300,15 @@ def bench_kind(name: str, spec: ClipSpec, folder: Path, samples: int) -> dict[st
             "wall": round(seeks["server"]["wall"]["p95"] / bound, 2),
             "cpu": round(seeks["server_1_thread"]["cpu"]["p95"] / bound_cpu, 2),
         },
-        "drag_forward": drag(path, index, middle - 1000, 40.0),
-        "drag_backward": drag(path, index, middle + 1000, -40.0),
+        **drags,
+        "previews": {
+            "making": made,
+            **with_previews,
+            "exact_frame_p95_over_bound": round(
+                with_previews["exact_frame_ms"]["wall"]["p95"] / bound, 3
+            ),
+            "drag_frames_per_s": preview_drag(path, index, segments),
+        },
     }  # fmt: skip
 
 
@@ -244,6 +332,7 @@ def main() -> int:
         }
     main_kind = results["h264_1080p60_bframes_gop2s"]
     seek_p95 = main_kind["paused_seek_ms"]["server"]["wall"]["p95"]
+    previewed_p95 = main_kind["previews"]["exact_frame_ms"]["wall"]["p95"]
     doc = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -258,6 +347,11 @@ def main() -> int:
             "h264_1080p60_seek_p95_le_1_5x_bound": main_kind["server_p95_over_bound"]["wall"]
             <= 1.5,
             "h264_1080p60_seek_p95_le_150ms": seek_p95 <= 150,
+            "with_previews_h264_1080p60_exact_frame_p95_le_1_5x_bound": main_kind["previews"][
+                "exact_frame_p95_over_bound"
+            ]
+            <= 1.5,
+            "with_previews_h264_1080p60_exact_frame_p95_le_150ms": previewed_p95 <= 150,
             "drag_ge_20fps_all_kinds": all(
                 min(k["drag_forward"]["frames_per_s"], k["drag_backward"]["frames_per_s"]) >= 20
                 for k in results.values()
