@@ -76,6 +76,7 @@ class PreviewBuilder:
         self._queue: list[tuple[str, int]] = []  # (source id, segment first frame), next first
         self._wake = threading.Condition()
         self._stop = threading.Event()
+        self._held = False
         self._thread: threading.Thread | None = None
         self.built = 0  # segments made by this builder (tests, benchmark)
 
@@ -122,6 +123,17 @@ class PreviewBuilder:
             self._thread = threading.Thread(target=self._run, name="previews", daemon=True)
             self._thread.start()
 
+    def hold(self, held: bool) -> None:
+        """Make no new segment while held (playback needs the cores; the segment being made
+        is finished), go on when released."""
+        with self._wake:
+            self._held = held
+            self._wake.notify()
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
     def pending(self) -> int:
         """Segments waiting to be made."""
         with self._wake:
@@ -142,14 +154,14 @@ class PreviewBuilder:
         _lower_priority()
         while not self._stop.is_set():
             with self._wake:
-                while not self._queue and not self._stop.is_set():
+                while (not self._queue or self._held) and not self._stop.is_set():
                     self._wake.wait()
             self._drain()
 
     def _drain(self) -> None:
         while not self._stop.is_set():
             with self._wake:
-                if not self._queue:
+                if not self._queue or self._held:
                     return
                 source_id, first = self._queue.pop(0)
                 source = self._sources.get(source_id)

@@ -193,3 +193,20 @@ def test_the_background_builder_reports_each_segment_and_stops_when_closed(
     builder.close()
     assert builder.pending() == 0
     assert all(read_segment(s.path) == s for s in made)
+
+
+def test_a_held_builder_makes_nothing_until_released(
+    clips: dict[str, ClipInfo], tmp_path: Path
+) -> None:
+    clip = clips["ps4_720p30"]
+    index = probe(clip.path)
+    done = threading.Event()
+    builder = PreviewBuilder(tmp_path, lambda _id, _s: done.set(), width=160)
+    builder.add_source("clip", clip.path, index)
+    builder.hold(True)  # playback started
+    builder.want("clip", 0)
+    assert not done.wait(0.5)
+    assert builder.built == 0 and builder.pending() > 0
+    builder.hold(False)
+    assert done.wait(30)
+    builder.close()

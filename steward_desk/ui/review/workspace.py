@@ -442,6 +442,8 @@ class ReviewWorkspace(QWidget):
     def _on_playing(self, playing: bool) -> None:
         self.actions_by_name["toggle_play"].setIconText("Pause" if playing else "Play")
         self.playback.on_playing(playing)
+        if self.fetcher.previews is not None:
+            self.fetcher.previews.hold(playing)  # the cores go to playback meanwhile
 
     def _on_rate(self, rate: float) -> None:
         self.rate_box.setCurrentIndex(

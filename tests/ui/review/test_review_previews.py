@@ -88,3 +88,15 @@ def test_previews_made_once_serve_the_next_session(
     qtbot.wait(300)
     assert builder.built == 0
     assert sorted(services.previews.glob(f"*{SUFFIX}")) == made
+
+
+def test_playback_holds_the_preview_builder_and_pausing_releases_it(
+    previewing: ReviewWorkspace, qtbot: QtBot
+) -> None:
+    builder = previewing.fetcher.previews
+    assert builder is not None and not builder.held
+    previewing.play()
+    assert builder.held
+    qtbot.wait(200)
+    previewing.pause()
+    assert not builder.held
