@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select
 from sqlalchemy import select as sql_select
@@ -114,32 +114,26 @@ class DecisionRecord:
 
     def feed_json(self) -> dict[str, object]:
         """The decision as the signed feed carries it (integers and strings only)."""
-        return {
-            "id": self.id,
-            "incident": {"id": self.incident_id, "case": self.case_number},
-            "event": {"id": self.event_id, "name": self.event},
-            "session": {"id": self.session_id, "type": self.session_type, "track": self.track},
-            "drivers": [
-                {
-                    "player_id": p.player_id,
-                    "name": p.name,
-                    "car_number": p.car_number,
-                    "role": p.role,
-                    "at_fault": p.at_fault,
-                }
+        return _feed_entry(
+            self.id,
+            {"id": self.incident_id, "case": self.case_number},
+            {"id": self.event_id, "name": self.event},
+            _session_json(self.session_id, self.session_type, self.track),
+            [
+                _driver_json(p.player_id, p.name, p.car_number, p.role, p.at_fault)
                 for p in self.parties
             ],
-            "category": self.category,
-            "outcome": self.outcome.value,
-            "penalty": None
+            self.category,
+            self.outcome.value,
+            None
             if self.penalty is None
             else {"type": self.penalty.type.value, "value": self.penalty.value},
-            "rule_refs": list(self.rule_refs),
-            "reasoning": self.reasoning,
-            "decided_at": _stamp(self.decided_at),
-            "supersedes": self.supersedes,
-            "document": self.document_number,
-        }
+            list(self.rule_refs),
+            self.reasoning,
+            self.decided_at,
+            self.supersedes,
+            self.document_number,
+        )
 
 
 _SESSION_WORDS = {"R": "Race", "Q": "Qualifying", "FP": "Practice", "P": "Practice"}
@@ -152,51 +146,8 @@ def load_decisions(
 
     `event` matches an event's name or id; LookupError when it names no event.
     """
-    # Plain column rows, not ORM objects: a league's 10,000 decisions load in a fraction of
-    # the time (the feed's one-second budget).
     with store.read() as session:
-        query = (
-            select_columns(
-                Decision.id,
-                Decision.body_json,
-                Decision.decided_at,
-                Decision.decided_by,
-                Decision.supersedes,
-                Decision.published_at,
-                Incident.id,
-                Incident.number,
-                Incident.category,
-                Incident.lap,
-                Incident.race_time_ms,
-                RaceSession.id,
-                RaceSession.raw_type,
-                RaceSession.type,
-                RaceSession.track,
-                Event.id,
-                Event.name,
-                Event.kind,
-                League.name,
-            )
-            .join(Incident, col(Incident.id) == Decision.incident_id)
-            .join(RaceSession, col(RaceSession.id) == Incident.session_id)
-            .join(Event, col(Event.id) == RaceSession.event_id)
-            .join(League, col(League.id) == Event.league_id)
-        )
-        # The cases in scope, as a subquery: no id list grows with the league.
-        scope = select(Decision.incident_id)
-        if event:
-            known = session.exec(
-                select(Event.id).where((Event.name == event) | (Event.id == event))
-            ).all()
-            if not known:
-                raise LookupError(f"no event named {event!r}")
-            query = query.where(col(Event.id).in_(known))
-            scope = (
-                select(Incident.id)
-                .join(RaceSession, col(RaceSession.id) == Incident.session_id)
-                .where(col(RaceSession.event_id).in_(known))
-            )
-        rows = session.connection().execute(query).all()
+        rows, scope = _decision_rows(session, event)
         superseded_by = {
             earlier: later
             for later, earlier in session.connection().execute(
@@ -205,22 +156,28 @@ def load_decisions(
                 )
             )
         }
-        parties = _parties(session, scope) if rows else {}
+        involved = _involved(session, scope) if rows else {}
+        cars = _cars(session, scope) if rows else {}
         reporters = _reporters(session, scope) if rows else {}
 
-    names: dict[object, str] = {}
+    parties = {
+        incident_id: [
+            _party(player_id, name, car_number, role, cars.get((session_id, player_id)))
+            for player_id, name, car_number, role, session_id in people
+        ]
+        for incident_id, people in involved.items()
+    }
+    names: dict[str | None, str] = {}
     numbers: dict[str, int] = defaultdict(int)
     records = []
-    for row in sorted(rows, key=lambda r: (_utc(r[2]), r[7], r[0])):
+    for row in rows:
         (decision_id, body_json, decided_at, decided_by, supersedes, published_at, incident_id,
          number, incident_category, lap, race_time_ms, session_id, raw_type, session_type, track,
          event_id, event_name, event_kind, league) = row  # fmt: skip
-        body = _body(body_json)
-        at_fault = {str(p) for p in body.get("at_fault", []) or []}
+        public = _public(body_json, incident_category)
         numbers[event_id] += 1
-        category = body.get("category") or incident_category
-        if category not in names:
-            names[category] = _category_name(rulebook, category)
+        if public.category not in names:
+            names[public.category] = _category_name(rulebook, public.category)
         records.append(
             DecisionRecord(
                 id=decision_id,
@@ -235,20 +192,22 @@ def load_decisions(
                 track=track,
                 lap=lap,
                 race_time_ms=race_time_ms,
-                category=str(category) if category else None,
-                category_name=names[category],
-                outcome=Outcome(str(body.get("outcome", Outcome.NO_FURTHER_ACTION.value))),
-                penalty=_penalty(body.get("penalty")),
-                rule_refs=tuple(_nfc(str(r)) for r in body.get("rule_refs", []) or []),
-                reasoning=_nfc(str(body.get("reasoning", "") or "")),
-                factors=tuple(str(f) for f in body.get("factors", []) or []),
+                category=public.category,
+                category_name=names[public.category],
+                outcome=_OUTCOMES[public.outcome],
+                penalty=None
+                if public.penalty is None
+                else Penalty(_PENALTY_TYPES[public.penalty["type"]], public.penalty["value"]),
+                rule_refs=tuple(public.rule_refs),
+                reasoning=public.reasoning,
+                factors=tuple(public.factors),
                 decided_at=_utc(decided_at),
                 decided_by=_nfc(decided_by),
                 supersedes=supersedes,
                 superseded_by=superseded_by.get(decision_id),
                 published_at=_utc(published_at) if published_at else None,
                 parties=tuple(
-                    p if p.player_id not in at_fault else _at_fault(p)
+                    p if p.player_id not in public.at_fault else _at_fault(p)
                     for p in parties.get(incident_id, [])
                 ),
                 reporters=tuple(reporters.get(incident_id, [])),
@@ -258,9 +217,111 @@ def load_decisions(
     return records
 
 
+@dataclass(frozen=True, slots=True)
+class FeedDecisions:
+    """The decisions as the signed feed carries them, and what publishing them changes."""
+
+    league: str | None  # the league named by the decisions; None when there are none
+    event: str | None  # the event's name when `event` asked for one that has decisions
+    entries: list[dict[str, Any]]  # `DecisionRecord.feed_json()` of each, oldest first
+    unpublished: list[str]  # ids of the decisions no feed carried yet
+    unpublished_incidents: set[str]  # their cases
+
+
+def feed_decisions(store: Store, *, event: str | None = None) -> FeedDecisions:
+    """What `load_decisions` gives the feed, read and shaped for it alone: the same entries,
+    in the same order, as `[r.feed_json() for r in load_decisions(...)]`.
+
+    The feed is the one export of every decision at once (its budget: 10,000 in a second),
+    so this skips what the feed does not show — reporters, corrections' back links, teams,
+    category names — and builds plain dicts straight from column rows. `event` as in
+    `load_decisions`; LookupError when it names no event.
+    """
+    with store.read() as session:
+        rows, scope = _decision_rows(session, event)
+        involved = _involved(session, scope) if rows else {}
+        missing = any(car is None for people in involved.values() for _, _, car, _, _ in people)
+        cars = _cars(session, scope) if missing else {}
+
+    # Every case's drivers once, as (player id, name, car number, role).
+    people_of = {
+        incident_id: [
+            (player_id, name, _car_number(car_number, cars.get((session_id, player_id))), role)
+            for player_id, name, car_number, role, session_id in people
+        ]
+        for incident_id, people in involved.items()
+    }
+    events: dict[str, dict[str, Any]] = {}
+    sessions: dict[str, dict[str, Any]] = {}
+    numbers: dict[str, int] = defaultdict(int)
+    entries: list[dict[str, Any]] = []
+    unpublished: list[str] = []
+    unpublished_incidents: set[str] = set()
+    for row in rows:
+        (decision_id, body_json, decided_at, _, supersedes, published_at, incident_id, number,
+         incident_category, _, _, session_id, raw_type, session_type, track, event_id,
+         event_name, _, _) = row  # fmt: skip
+        public = _public(body_json, incident_category)
+        numbers[event_id] += 1
+        # One dict per event and per session, shared by their decisions: the JSON is the same.
+        event_json = events.get(event_id)
+        if event_json is None:
+            event_json = events[event_id] = {"id": event_id, "name": _nfc(event_name)}
+        session_json = sessions.get(session_id)
+        if session_json is None:
+            session_json = sessions[session_id] = _session_json(
+                session_id, raw_type or session_type, track
+            )
+        at_fault = public.at_fault
+        entries.append(
+            _feed_entry(
+                decision_id,
+                {"id": incident_id, "case": number},
+                event_json,
+                session_json,
+                [
+                    _driver_json(player_id, name, car, role, player_id in at_fault)
+                    for player_id, name, car, role in people_of.get(incident_id, ())
+                ],
+                public.category,
+                public.outcome,
+                public.penalty,
+                public.rule_refs,
+                public.reasoning,
+                decided_at,
+                supersedes,
+                numbers[event_id],
+            )
+        )
+        if published_at is None:
+            unpublished.append(decision_id)
+            unpublished_incidents.add(incident_id)
+    return FeedDecisions(
+        league=_nfc(rows[0][-1]) if rows else None,
+        event=_nfc(rows[0][16]) if (event and rows) else None,
+        entries=entries,
+        unpublished=unpublished,
+        unpublished_incidents=unpublished_incidents,
+    )
+
+
 def current_decisions(records: Iterable[DecisionRecord]) -> list[DecisionRecord]:
     """The decisions still standing: corrected ones give way to their correction."""
     return [r for r in records if r.is_current]
+
+
+def _party(
+    player_id: str, name: str, filed: int | None, role: str, car: tuple[int, str, str] | None
+) -> Party:
+    return Party(
+        player_id=player_id,
+        name=name,
+        car_number=_car_number(filed, car),
+        role=role,
+        at_fault=False,
+        team=_nfc(car[1]) if car else "",
+        car_model=car[2] if car else "",
+    )
 
 
 def _at_fault(party: Party) -> Party:
@@ -275,8 +336,101 @@ def _at_fault(party: Party) -> Party:
     )
 
 
-def _parties(session: Session, scope: Any) -> dict[str, list[Party]]:
-    out: dict[str, list[Party]] = defaultdict(list)
+class _Public(NamedTuple):
+    """The public part of a decision's body (nothing else is ever read from it)."""
+
+    category: str | None
+    outcome: str  # an `Outcome` value, checked
+    penalty: dict[str, Any] | None  # {"type": a `PenaltyType` value, checked; "value": int}
+    rule_refs: list[str]
+    reasoning: str
+    factors: list[str]
+    at_fault: set[str]
+
+
+def _public(body_json: str, incident_category: str | None) -> _Public:
+    body = _body(body_json)
+    category = body.get("category") or incident_category
+    outcome = str(body.get("outcome", _NO_FURTHER_ACTION))
+    if outcome not in _OUTCOMES:
+        Outcome(outcome)  # raises the ValueError that names it
+    return _Public(
+        str(category) if category else None,
+        outcome,
+        _penalty_json(body.get("penalty")),
+        [_nfc(str(r)) for r in body.get("rule_refs", []) or []],
+        _nfc(str(body.get("reasoning", "") or "")),
+        [str(f) for f in body.get("factors", []) or []],
+        {str(p) for p in body.get("at_fault", []) or []},
+    )
+
+
+# A driver named in a case: (player id, name, car number as filed, role, session id).
+_Involved = tuple[str, str, int | None, str, str]
+
+_OUTCOMES = {outcome.value: outcome for outcome in Outcome}
+_PENALTY_TYPES = {kind.value: kind for kind in PenaltyType}
+_NO_FURTHER_ACTION = Outcome.NO_FURTHER_ACTION.value
+
+
+def _decision_rows(session: Session, event: str | None) -> tuple[list[Any], Any]:
+    """Each decision in scope with its case, session, event and league, oldest first, and
+    the cases in scope as a subquery (no id list grows with the league)."""
+    # Plain column rows, not ORM objects: a league's 10,000 decisions load in a fraction of
+    # the time (the feed's one-second budget).
+    query = (
+        select_columns(
+            Decision.id,
+            Decision.body_json,
+            Decision.decided_at,
+            Decision.decided_by,
+            Decision.supersedes,
+            Decision.published_at,
+            Incident.id,
+            Incident.number,
+            Incident.category,
+            Incident.lap,
+            Incident.race_time_ms,
+            RaceSession.id,
+            RaceSession.raw_type,
+            RaceSession.type,
+            RaceSession.track,
+            Event.id,
+            Event.name,
+            Event.kind,
+            League.name,
+        )
+        .join(Incident, col(Incident.id) == Decision.incident_id)
+        .join(RaceSession, col(RaceSession.id) == Incident.session_id)
+        .join(Event, col(Event.id) == RaceSession.event_id)
+        .join(League, col(League.id) == Event.league_id)
+    )
+    scope: Any = select(Decision.incident_id)
+    if event:
+        known = session.exec(
+            select(Event.id).where((Event.name == event) | (Event.id == event))
+        ).all()
+        if not known:
+            raise LookupError(f"no event named {event!r}")
+        query = query.where(col(Event.id).in_(known))
+        scope = (
+            select(Incident.id)
+            .join(RaceSession, col(RaceSession.id) == Incident.session_id)
+            .where(col(RaceSession.event_id).in_(known))
+        )
+    rows = session.connection().execute(query).all()
+    rows.sort(key=_oldest_first)
+    return rows, scope
+
+
+def _oldest_first(row: Any) -> tuple[datetime, int, str]:
+    return _utc(row[2]), row[7], row[0]
+
+
+def _involved(session: Session, scope: Any) -> dict[str, list[_Involved]]:
+    """Case id → its drivers as (player id, name, car number as filed, role, session id), in
+    the order they were filed."""
+    out: dict[str, list[_Involved]] = defaultdict(list)
     rows = (
         session.connection()
         .execute(
@@ -297,8 +451,20 @@ def _parties(session: Session, scope: Any) -> dict[str, list[Party]]:
         )
         .all()
     )
+    known: dict[tuple[str, str, str, str], str] = {}
+    for incident_id, car_number, role, session_id, player_id, first, last, short in rows:
+        name_key = (player_id, first, last, short)
+        name = known.get(name_key)
+        if name is None:
+            name = known[name_key] = _nfc(Driver(player_id, first, last, short).name)
+        out[incident_id].append((player_id, name, car_number, role, session_id))
+    return out
+
+
+def _cars(session: Session, scope: Any) -> dict[tuple[str, str], tuple[int, str, str]]:
+    """(session id, player id) → (car number, team, car model) in the sessions in scope."""
     sessions = select(Incident.session_id).where(col(Incident.id).in_(scope))
-    cars: dict[tuple[str, str], tuple[int, str, str]] = {
+    return {
         (session_id, player_id): (number, team, model or "")
         for session_id, player_id, number, team, model in session.connection().execute(
             select_columns(
@@ -312,24 +478,62 @@ def _parties(session: Session, scope: Any) -> dict[str, list[Party]]:
             .where(col(CarEntry.session_id).in_(sessions))
         )
     }
-    known: dict[tuple[str, str, str, str], str] = {}
-    for incident_id, car_number, role, session_id, player_id, first, last, short in rows:
-        name_key = (player_id, first, last, short)
-        if name_key not in known:
-            known[name_key] = _nfc(Driver(player_id, first, last, short).name)
-        car = cars.get((session_id, player_id))
-        out[incident_id].append(
-            Party(
-                player_id=player_id,
-                name=known[name_key],
-                car_number=car_number if car_number is not None else (car[0] if car else None),
-                role=role,
-                at_fault=False,
-                team=_nfc(car[1]) if car else "",
-                car_model=car[2] if car else "",
-            )
-        )
-    return out
+
+
+def _car_number(filed: int | None, car: tuple[int, str, str] | None) -> int | None:
+    # The number filed with the report wins; else the car the driver drove in that session.
+    if filed is not None:
+        return filed
+    return car[0] if car else None
+
+
+def _feed_entry(
+    decision_id: str,
+    incident: dict[str, Any],
+    event: dict[str, Any],
+    session: dict[str, Any],
+    drivers: list[dict[str, Any]],
+    category: str | None,
+    outcome: str,
+    penalty: dict[str, Any] | None,
+    rule_refs: list[str],
+    reasoning: str,
+    decided_at: datetime,
+    supersedes: str | None,
+    document: int,
+) -> dict[str, Any]:
+    """One decision of the feed: the one place its shape is written (integers and strings)."""
+    return {
+        "id": decision_id,
+        "incident": incident,
+        "event": event,
+        "session": session,
+        "drivers": drivers,
+        "category": category,
+        "outcome": outcome,
+        "penalty": penalty,
+        "rule_refs": rule_refs,
+        "reasoning": reasoning,
+        "decided_at": _stamp(decided_at),
+        "supersedes": supersedes,
+        "document": document,
+    }
+
+
+def _session_json(session_id: str, session_type: str, track: str) -> dict[str, Any]:
+    return {"id": session_id, "type": session_type, "track": track}
+
+
+def _driver_json(
+    player_id: str, name: str, car_number: int | None, role: str, at_fault: bool
+) -> dict[str, Any]:
+    return {
+        "player_id": player_id,
+        "name": name,
+        "car_number": car_number,
+        "role": role,
+        "at_fault": at_fault,
+    }
 
 
 def _reporters(session: Session, scope: Any) -> dict[str, list[Reporter]]:
@@ -365,6 +569,18 @@ def _nfc(text: str) -> str:
 
 
 def _body(text: str) -> dict[str, Any]:
+    # The C scanner straight away (a third of `json.loads`' time on these small documents);
+    # anything it does not read to the end goes to `json.loads`, which decides as before.
+    try:
+        body, end = _SCAN_JSON(text, 0)
+    except (StopIteration, ValueError, TypeError):
+        return _body_slowly(text)
+    if end != len(text) or not isinstance(body, dict):
+        return _body_slowly(text)
+    return body
+
+
+def _body_slowly(text: str) -> dict[str, Any]:
     try:
         body = json.loads(text or "{}")
     except json.JSONDecodeError:
@@ -372,11 +588,17 @@ def _body(text: str) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _penalty(raw: object) -> Penalty | None:
+_SCAN_JSON = json.JSONDecoder().scan_once
+
+
+def _penalty_json(raw: object) -> dict[str, Any] | None:
     if not isinstance(raw, dict) or not raw.get("type"):
         return None
     value = raw.get("value") or 0
-    return Penalty(PenaltyType(str(raw["type"])), int(value) if isinstance(value, int) else 0)
+    kind = str(raw["type"])
+    if kind not in _PENALTY_TYPES:
+        PenaltyType(kind)  # raises the ValueError that names it
+    return {"type": kind, "value": int(value) if isinstance(value, int) else 0}
 
 
 def _category_name(rulebook: Rulebook, category: object) -> str:
@@ -390,8 +612,14 @@ def _category_name(rulebook: Rulebook, category: object) -> str:
 
 def _utc(moment: datetime) -> datetime:
     # SQLite hands datetimes back naive; the storage contract says they are UTC.
+    if moment.tzinfo is UTC:
+        return moment
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _stamp(moment: datetime) -> str:
-    return _utc(moment).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`2025-05-02T20:00:00Z`: whole seconds, UTC."""
+    moment = _utc(moment)
+    if moment.year < 1000:  # strftime leaves such years unpadded; keep its spelling
+        return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat(timespec="seconds")[:19] + "Z"

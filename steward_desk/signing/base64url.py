@@ -19,6 +19,11 @@ def encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+def encode_bytes(data: bytes) -> bytes:
+    """`encode` as ASCII bytes: for megabyte payloads that go straight into a file."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
 def decode(text: str) -> bytes:
     """The bytes of unpadded base64url `text`; ValueError (saying why) for any other spelling."""
     if not isinstance(text, str):
