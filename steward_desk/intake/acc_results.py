@@ -299,6 +299,7 @@ def _session(
         _car(r, line, f"sessionResult.leaderBoardLines[{i}]", i + 1, console)
         for i, line in enumerate(lines)
     )
+    _refuse_repeated_car_ids(r, cars)
     in_session = _penalties(r, root, "penalties", post_race=False)
     post_race = _penalties(r, root, "post_race_penalties", post_race=True)
     best = r.integer(result, "bestlap", "sessionResult", 0)
@@ -320,6 +321,18 @@ def _session(
         car_laps=car_laps if car_laps is not None else _laps_checked(r, root),
         penalties=in_session + post_race,
     )
+
+
+def _refuse_repeated_car_ids(r: _Reader, cars: tuple[AccCar, ...]) -> None:
+    """carId is the key laps and penalties use: two leaderboard lines cannot share one."""
+    first: dict[int, int] = {}
+    for index, car in enumerate(cars):
+        earlier = first.setdefault(car.car_id, index)
+        if earlier != index:
+            r.fail(
+                f"sessionResult.leaderBoardLines[{index}].car.carId",
+                f"carId {car.car_id} is already the car of leaderBoardLines[{earlier}]",
+            )
 
 
 def _car(r: _Reader, line: Any, path: str, position: int, console: bool) -> AccCar:

@@ -6,27 +6,26 @@ Laps are stored packed, one `car_laps` row of JSON arrays per car entry (tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import msgspec
-from sqlalchemy import insert
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from steward_desk.core.classification import CarResult, StewardPenalty
 from steward_desk.core.model import Driver, EventKind
-from steward_desk.storage import audit
-from steward_desk.storage.league import LeagueRepository
+from steward_desk.storage import audit, sql_rows
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import (
+    AuditLog,
     CarDriver,
     CarEntry,
     CarLaps,
     DriverRow,
     Event,
     GamePenalty,
+    League,
     RaceSession,
     new_id,
 )
@@ -104,21 +103,28 @@ class ResultsRepository:
         started_at: datetime | None = None,
         ended_at: datetime | None = None,
     ) -> ImportedSession:
+        """The session's rows written in the caller's transaction, through plain SQL
+        (sql_rows: the ORM's per-statement compiling would cost more than the writing)."""
         source = str(acc.source)
-        existing = session.exec(
-            select(RaceSession).where(RaceSession.source_sha256 == acc.sha256)
-        ).first()
-        if existing is not None:
-            cars = session.exec(select(CarEntry.id).where(CarEntry.session_id == existing.id)).all()
-            return ImportedSession(existing.id, existing.event_id, False, len(cars), 0, 0, source)
+        existing = sql_rows.rows(
+            session,
+            "SELECT id, event_id FROM session WHERE source_sha256 = :sha256",
+            {"sha256": acc.sha256},
+        )
+        if existing:
+            session_id, event_id = existing[0]
+            ((cars,),) = sql_rows.rows(
+                session, "SELECT count(*) FROM car_entry WHERE session_id = :id", {"id": session_id}
+            )
+            return ImportedSession(session_id, event_id, False, cars, 0, 0, source)
 
-        league_row = LeagueRepository.ensure_league(session, league)
-        event_row: Event = LeagueRepository.ensure_event(
-            session, league_row, event, kind, round=round, final_round=final_round, track=acc.track
+        event_id = _ensure_event(
+            session, _ensure_league(session, league), event, kind, round, final_round, acc.track
         )
         ended = ended_at or time_from_filename(source)
-        race = RaceSession(
-            event_id=event_row.id,
+        race = sql_rows.new_row(
+            RaceSession,
+            event_id=event_id,
             type=acc.session_type.value,
             raw_type=acc.raw_session_type,
             track=acc.track,
@@ -130,14 +136,14 @@ class ResultsRepository:
             source_file=source,
             source_sha256=acc.sha256,
         )
-        session.add(race)
-        session.flush()
+        sql_rows.insert_dicts(session, RaceSession, [race])
+        race_id = race["id"]
 
         entry_ids = {car.car_id: new_id() for car in acc.cars}
         car_rows = [
             {
                 "id": entry_ids[car.car_id],
-                "session_id": race.id,
+                "session_id": race_id,
                 "car_id": car.car_id,
                 "race_number": car.race_number,
                 "car_model": car.car_model,
@@ -161,8 +167,8 @@ class ResultsRepository:
         ]
         players = {row["player_id"] for row in link_rows}
         _store_drivers(session, acc)  # drivers first: the links point at them
-        _insert_many(session, CarEntry, car_rows)
-        _insert_many(session, CarDriver, link_rows)
+        sql_rows.insert_dicts(session, CarEntry, car_rows)
+        sql_rows.insert_dicts(session, CarDriver, link_rows)
         # The bulk of a long race (11,000+ laps) as one row of JSON arrays per car.
         lap_rows = [
             (
@@ -176,11 +182,11 @@ class ResultsRepository:
             for laps in acc.car_laps
             if laps.car_id in entry_ids  # the file may hold laps of cars not on the leaderboard
         ]
-        _insert_tuples(session, CarLaps, _CAR_LAPS_COLUMNS, lap_rows)
+        sql_rows.insert_tuples(session, CarLaps, _CAR_LAPS_COLUMNS, lap_rows)
         stored_laps = sum(row[1] for row in lap_rows)
         penalty_rows = [
             {
-                "session_id": race.id,
+                "session_id": race_id,
                 "car_entry_id": entry_ids.get(p.car_id),
                 "driver_index": p.driver_index,
                 "reason": p.reason,
@@ -192,20 +198,23 @@ class ResultsRepository:
             }
             for p in acc.penalties
         ]
-        _insert_many(session, GamePenalty, penalty_rows)
+        sql_rows.insert_dicts(session, GamePenalty, penalty_rows)
+        # audit.record's own entry, written with the rest rather than by a late ORM flush.
+        entry = _Captured()
         audit.record(
-            session,
+            entry,  # type: ignore[arg-type]
             self.store.actor,
             "results.imported",
             "session",
-            race.id,
+            str(race_id),
             file=source,
             sha256=acc.sha256,
             cars=len(car_rows),
             laps=stored_laps,
         )
+        sql_rows.insert_models(session, entry.added)
         return ImportedSession(
-            race.id, event_row.id, True, len(car_rows), len(players), stored_laps, source
+            str(race_id), event_id, True, len(car_rows), len(players), stored_laps, source
         )
 
     def lap_marks(self, session_id: str) -> list[tuple[int, int]]:
@@ -305,8 +314,63 @@ def steward_penalties(store: Store, session_id: str) -> list[StewardPenalty]:
         return out
 
 
+def _ensure_league(session: Session, name: str) -> str:
+    """LeagueRepository.ensure_league's rule in plain SQL: the league of that name, made if new."""
+    found = sql_rows.rows(session, "SELECT id FROM league WHERE name = :name", {"name": name})
+    league_id = found[0][0] if found else None
+    if league_id is None:
+        league = sql_rows.new_row(League, name=name)
+        sql_rows.insert_dicts(session, League, [league])
+        league_id = league["id"]
+    return str(league_id)
+
+
+def _ensure_event(
+    session: Session,
+    league_id: str,
+    name: str,
+    kind: EventKind,
+    round: int | None,
+    final_round: bool,
+    track: str,
+) -> str:
+    """LeagueRepository.ensure_event's rule in plain SQL: an existing event is left as it is."""
+    found = sql_rows.rows(
+        session,
+        "SELECT id FROM event WHERE league_id = :league_id AND name = :name",
+        {"league_id": league_id, "name": name},
+    )
+    event_id = found[0][0] if found else None
+    if event_id is None:
+        event = sql_rows.new_row(
+            Event,
+            league_id=league_id,
+            name=name,
+            kind=kind.value,
+            round=round,
+            final_round=final_round,
+            track=track,
+        )
+        sql_rows.insert_dicts(session, Event, [event])
+        event_id = event["id"]
+    return str(event_id)
+
+
+class _Captured:
+    """Stands in for the session in audit.record: keeps the entry it adds, for a plain insert."""
+
+    def __init__(self) -> None:
+        self.added: list[AuditLog] = []
+
+    def add(self, entry: AuditLog) -> None:
+        self.added.append(entry)
+
+
+_DRIVER_COLUMNS = ("player_id", "first_name", "last_name", "short_name", "nationality")
+
+
 def _store_drivers(session: Session, acc: AccSession) -> None:
-    """Upsert every driver of the file with one read and one bulk insert.
+    """Upsert every driver of the file with one read, one bulk insert and one bulk update.
 
     Same rule as `LeagueRepository.upsert_driver`, applied in file order: one driver across
     car numbers and sessions, the newest non-empty names win.
@@ -316,20 +380,18 @@ def _store_drivers(session: Session, acc: AccSession) -> None:
     ]
     if not seen:
         return
-    ids = {d.player_id for d, _ in seen}
-    existing = {
-        row.player_id: row
-        for row in session.exec(select(DriverRow).where(col(DriverRow.player_id).in_(ids)))
-    }
+    ids = list(dict.fromkeys(d.player_id for d, _ in seen))
+    existing: dict[str, tuple[object, ...]] = {}
+    for start in range(0, len(ids), 500):  # well under any database's parameter limit
+        marks, params = sql_rows.in_list("p", ids[start : start + 500])
+        for row in sql_rows.rows(
+            session,
+            f"SELECT {', '.join(_DRIVER_COLUMNS)} FROM driver WHERE player_id IN {marks}",
+            params,
+        ):
+            existing[row[0]] = tuple(row)
     values: dict[str, dict[str, object]] = {
-        pid: {
-            "player_id": pid,
-            "first_name": row.first_name,
-            "last_name": row.last_name,
-            "short_name": row.short_name,
-            "nationality": row.nationality,
-        }
-        for pid, row in existing.items()
+        pid: dict(zip(_DRIVER_COLUMNS, row, strict=True)) for pid, row in existing.items()
     }
     for driver, nationality in seen:
         known = values.get(driver.player_id)
@@ -348,41 +410,21 @@ def _store_drivers(session: Session, acc: AccSession) -> None:
             known["short_name"] = driver.short_name
         if nationality is not None:
             known["nationality"] = nationality
-    for pid, row in existing.items():
-        for key in ("first_name", "last_name", "short_name", "nationality"):
-            if getattr(row, key) != values[pid][key]:
-                setattr(row, key, values[pid][key])
-    session.flush()
-    _insert_many(session, DriverRow, [v for pid, v in values.items() if pid not in existing])
-
-
-def _insert_many(
-    session: Session, table: type[SQLModel], rows: Sequence[Mapping[str, object]]
-) -> None:
-    if not rows:
-        return
-    columns = tuple(rows[0])
-    _insert_tuples(session, table, columns, [tuple(r[c] for c in columns) for r in rows])
-
-
-def _insert_tuples(
-    session: Session,
-    table: type[SQLModel],
-    columns: tuple[str, ...],
-    rows: Sequence[tuple[object, ...]],
-) -> None:
-    """INSERT rows given as tuples in `columns` order, inside the session's transaction."""
-    if not rows:
-        return
-    connection = session.connection()
-    name = table.__tablename__
-    if connection.dialect.name == "sqlite":
-        marks = ", ".join("?" for _ in columns)
-        connection.exec_driver_sql(
-            f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", rows
+    changed = [
+        values[pid]
+        for pid, row in existing.items()
+        if tuple(values[pid][c] for c in _DRIVER_COLUMNS) != row
+    ]
+    if changed:
+        sql_rows.execute_many(
+            session,
+            "UPDATE driver SET first_name = :first_name, last_name = :last_name, "
+            "short_name = :short_name, nationality = :nationality WHERE player_id = :player_id",
+            changed,
         )
-    else:
-        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+    sql_rows.insert_dicts(
+        session, DriverRow, [v for pid, v in values.items() if pid not in existing]
+    )
 
 
 _CAR_LAPS_COLUMNS = ("car_entry_id", "laps", "lap_time_ms", "valid", "driver_index", "splits")

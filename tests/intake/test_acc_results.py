@@ -417,3 +417,12 @@ def test_an_entry_list_reads_with_its_capital_player_id():
 
 def test_read_acc_file_returns_a_session_for_a_results_file(race_doc, acc_bytes):
     assert isinstance(read_acc_file(acc_bytes(race_doc()), "R.json"), AccSession)
+
+
+def test_two_leaderboard_lines_with_one_car_id_are_refused_by_name(race_doc, acc_bytes):
+    doc = race_doc()
+    doc["sessionResult"]["leaderBoardLines"][2]["car"]["carId"] = 1001
+    with pytest.raises(AccResultsError) as caught:
+        parse_acc_results(acc_bytes(doc), "R.json")
+    assert caught.value.key_path == "sessionResult.leaderBoardLines[2].car.carId"
+    assert "already the car of leaderBoardLines[0]" in str(caught.value)

@@ -4,6 +4,7 @@ among good ones — which must leave the database exactly as it was."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -186,6 +187,62 @@ def test_the_service_reports_progress_and_stores_nothing_when_a_later_file_fails
     assert [s.cars for s in outcome.sessions] == [9, 9, 9]
     assert seen[-1] == (6, 6, "Results imported")
     assert any(text.startswith("Storing") for _d, _t, text in seen)
+
+
+def test_a_database_failure_in_the_last_file_rolls_back_every_row_of_the_import(
+    tmp_path: Path,
+) -> None:
+    """Rows go to SQLite without the ORM (for speed), yet in the import's one transaction: a
+    write refused late (the database refuses the laps of the third file, the race) leaves no
+    league, event, session, driver, car or lap of any file behind."""
+    files = weekend_files(tmp_path / "weekend")
+    paths = Paths(home=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.sqlite'}").ensure()
+    store = Store.open(paths)
+    try:
+        with store.engine.begin() as c:
+            c.exec_driver_sql(
+                "CREATE TRIGGER refuse_race_laps BEFORE INSERT ON car_laps "
+                "WHEN (SELECT count(*) FROM session) = 3 "
+                "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+            )
+        with pytest.raises(Exception, match="the disk is full"):
+            import_results(store, files, event=EVENT)
+        with store.engine.connect() as c:
+            for table in ("league", "event", "session", "driver", "car_entry", "car_laps"):
+                assert c.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0, table
+    finally:
+        store.close()
+
+
+def test_drivers_without_a_player_id_are_stored_once_under_their_name(
+    desk: Desk, tmp_path: Path
+) -> None:
+    """A 2019 server wrote no playerId: the driver still counts, under `name:<name>`, and is
+    the same driver in every file that names them the same way (accents and case aside)."""
+    doc = leaderboard(race_file(tmp_path / "a"))
+    first_car = doc["sessionResult"]["leaderBoardLines"][0]["car"]  # type: ignore[index]
+    first_car["drivers"][0].update(playerId="", firstName="Zoë", lastName="Müller")
+    second = json.loads(json.dumps(doc))
+    second["sessionResult"]["bestlap"] += 1  # another file (another SHA-256)
+    second["sessionResult"]["leaderBoardLines"][0]["car"]["drivers"][0].update(
+        firstName="ZOE", lastName="MULLER "
+    )
+    files = []
+    for name, content in (("191003_200000_R.json", doc), ("191010_200000_R.json", second)):
+        files.append(tmp_path / name)
+        files[-1].write_text(json.dumps(content), encoding="utf-8")
+
+    for path in files:
+        result = desk("import", "results", path, "--event", EVENT, "--json")
+        assert result.code == 0, result.err
+        (session,) = result.json()["sessions"]  # type: ignore[index]
+        assert session["drivers"] == raw_counts(path)[1]
+
+    rows = desk.query("SELECT player_id, first_name, last_name FROM driver WHERE player_id "
+                      "LIKE 'name:%'")  # fmt: skip
+    assert rows == [("name:zoe muller", "ZOE", "MULLER")]  # the newest names win
+    links = desk.query("SELECT count(*) FROM car_driver WHERE player_id = 'name:zoe muller'")
+    assert links == [(2,)]
 
 
 # -- fuzz: whatever bytes arrive, exit 0 or a message and exit 1 --------------------------
