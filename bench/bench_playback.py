@@ -21,8 +21,10 @@ VP9 WebM, OBS-like VFR MKV) play embedded in native windows, driven by the app's
   frames of the clock). One frame is 16.7 ms at 60 fps, 33.3 ms at 30 fps; a grab takes a
   few ms itself, so the figures include that much measuring error.
 - `drift_ms_while_video_shown`: the same, only for the grabs at moments the review workspace
-  shows libVLC's picture in the tile (the player has moved since its last seek, for
-  VIDEO_TRUST_S); at other moments the tile shows exact frame-server frames.
+  shows libVLC's picture in the tile (`SyncController.on_clock`: its drift measured within
+  tolerance); at other moments the tile shows exact frame-server frames at the clock, which
+  are on it by construction. `video_shown_after_s`: when libVLC's picture was first shown;
+  `video_shown_share`: the share of grabs after that moment that showed it.
 - `controller`: what the sync controller measured from libVLC's own time reports: its last
   drift estimate, the largest, and how many re-alignments it made.
 """
@@ -58,7 +60,6 @@ from steward_desk.media.player import VlcPlayer
 from steward_desk.media.stamp import default_layout, read_stamp
 from steward_desk.media.sync import SyncController, SyncedClip
 from steward_desk.media.vlc_backend import libvlc_status
-from steward_desk.ui.review.playback import VIDEO_TRUST_S
 
 TICK_S = 0.03
 
@@ -215,7 +216,6 @@ def main() -> int:
         start_race = 61_000 + round(args.seconds * 1000) + 1_000
         rig.play_from(start_race)
         samples: dict[str, list[tuple[float, float, bool]]] = {name: [] for name in rig.players}
-        moving_since: dict[str, float | None] = {name: None for name in rig.players}
         wall0 = time.monotonic()
         next_grab = wall0
         while time.monotonic() - wall0 < args.seconds:
@@ -223,14 +223,9 @@ def main() -> int:
             if time.monotonic() >= next_grab:
                 next_grab += 0.1
                 for name in rig.players:
-                    # Would the workspace show libVLC's picture now? (moving, for a moment)
+                    # Would the workspace show libVLC's picture now? (measured on the clock)
                     now = time.monotonic()
-                    if not rig.controller.moving(name):
-                        moving_since[name] = None
-                    elif moving_since[name] is None:
-                        moving_since[name] = now
-                    since = moving_since[name]
-                    shown = since is not None and now - since >= VIDEO_TRUST_S
+                    shown = rig.controller.on_clock(name)
                     found = rig.grab_stamp(name)
                     if found is not None:
                         samples[name].append((now - wall0, found[1] - found[0], shown))
@@ -241,6 +236,12 @@ def main() -> int:
             early = [d for t, d, _ in samples[name] if t < 1.0]
             settled = [d for t, d, _ in samples[name] if t >= 1.0]
             on_screen = [d for _, d, shown in samples[name] if shown]
+            first_shown = next((t for t, _, shown in samples[name] if shown), None)
+            after = [
+                shown
+                for t, _, shown in samples[name]
+                if first_shown is not None and t >= first_shown
+            ]
             clips_out[name] = {
                 "file": clips[name].name,
                 "codec": index.codec,
@@ -251,6 +252,8 @@ def main() -> int:
                 "drift_ms": summary(settled),
                 "drift_ms_after_4s": summary([d for t, d, _ in samples[name] if t >= 4.0]),
                 "drift_ms_while_video_shown": summary(on_screen),
+                "video_shown_after_s": None if first_shown is None else round(first_shown, 2),
+                "video_shown_share": round(sum(after) / len(after), 3) if after else 0.0,
                 "first_second_max_abs": round(max((abs(d) for d in early), default=0.0), 1),
                 # When the picture first came within a frame-and-a-half of the clock.
                 "on_clock_after_s": next(

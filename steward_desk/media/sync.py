@@ -16,6 +16,11 @@ faster or slower for about a second, since a seek while playing lands anywhere w
 the seek latency learnt from earlier ones, and a clip that keeps losing time fast is
 re-aligned less and less often (a machine that cannot decode fast enough only gets slower
 with more seeks). Sound comes from the focused clip only.
+
+What a steward sees must be on the clock: `on_clock()` says when a clip's libVLC picture can
+be shown, i.e. once its own measured drift is within tolerance (until then, after a start or a
+re-alignment, the review shows exact frames at the clock instead), and no longer once it is
+more than twice that off.
 """
 
 from __future__ import annotations
@@ -52,6 +57,9 @@ TRIM_SHARE = 0.7
 MIN_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 8.0
 STARVED_RATE = 0.05
+# A clip on the clock stops counting as such when its drift passes this many tolerances (the
+# gap gives hysteresis, so a picture does not flicker between libVLC's and exact frames).
+OFF_CLOCK_TOLERANCES = 2.0
 
 
 class RaceClock:
@@ -147,6 +155,8 @@ class _ClipState:
     moved_from: int | None = None  # the first time it reported after (re)starting
     trim_until: float | None = None  # playing slightly off speed until then, to win back drift
     fresh_estimate: bool = False  # an estimate not yet acted on
+    on_clock: bool = False  # its measured drift is within tolerance (its picture can show)
+    act_at_once: bool = False  # the fresh estimate is the start's: correct it without a second
     seek_lead_ms: float = 80.0  # libVLC restarts this much behind a seek while playing
 
 
@@ -207,6 +217,13 @@ class SyncController:
     def phase(self, clip_id: str) -> Phase:
         return self._clips[clip_id].phase
 
+    def on_clock(self, clip_id: str) -> bool:
+        """True when the clip's libVLC picture is measured to be on the race clock: running,
+        moving since it was last (re)started, and its drift estimate within tolerance (kept
+        until it passes OFF_CLOCK_TOLERANCES times that)."""
+        state = self._clips[clip_id]
+        return state.phase == Phase.RUNNING and state.moving and state.on_clock
+
     def moving(self, clip_id: str) -> bool:
         """True once the clip's player has reported new times since it was last started or
         re-aligned: a seek has landed and its picture is from the new place (libVLC reports
@@ -248,6 +265,7 @@ class SyncController:
             state.last_position = None
             state.phase = Phase.HOLDING
             state.trim_until = None
+            state.on_clock = False
             state.clip.player.pause()
             state.clip.player.set_rate(abs(self._rate))
             content = race_ms - state.clip.offset_ms
@@ -393,6 +411,7 @@ class SyncController:
                 self._realign(state, content, now, count=False)
             player.play()
             state.phase = Phase.RUNNING
+            state.on_clock = False  # measured again before its picture counts
             return
         self._measure(state, now, mid)
 
@@ -426,8 +445,16 @@ class SyncController:
         estimate = statistics.median(drift.samples)
         drift.estimate_ms = estimate
         drift.max_abs_ms = max(drift.max_abs_ms, abs(estimate))
+        tolerance = max(clip.frame_ms, MEASURE_FLOOR_MS)
+        if abs(estimate) <= tolerance and state.moving:
+            state.on_clock = True
+        elif abs(estimate) > OFF_CLOCK_TOLERANCES * tolerance:
+            state.on_clock = False
         if state.first_estimate:
             state.first_estimate = False
+            # How a clip started is no passing jitter: win it back now, the steward is
+            # watching exact frames instead until it is on the clock.
+            state.act_at_once = True
             if clip.player.draws_video and drift.corrections == 0:
                 # Behind at the start (negative) means the clock should wait longer next time.
                 late_s = -estimate / 1000 / max(abs(self._rate), 0.1)
@@ -452,7 +479,8 @@ class SyncController:
         clip, estimate = state.clip, state.drift.estimate_ms
         tolerance = max(clip.frame_ms, MEASURE_FLOOR_MS)
         over = abs(estimate) > tolerance
-        persistent = over and state.over_sign == (estimate > 0)
+        persistent = over and (state.act_at_once or state.over_sign == (estimate > 0))
+        state.act_at_once = False
         state.over_sign = (estimate > 0) if over else None
         if persistent and abs(estimate) < SEEK_BEYOND_MS:
             self._trim(state, estimate, now)
@@ -495,6 +523,7 @@ class SyncController:
 
     def _realign(self, state: _ClipState, content: float, now: float, *, count: bool) -> None:
         state.moving = False
+        state.on_clock = False
         state.moved_from = None
         lead = state.seek_lead_ms * abs(self._rate) if count else 0.0
         state.clip.player.seek(max(0, round(content + lead)))

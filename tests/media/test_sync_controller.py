@@ -282,3 +282,53 @@ def test_a_clip_the_machine_cannot_decode_in_time_is_not_hammered_with_seeks() -
     drift = controller.drift("starved")
     assert drift.corrections <= 9 and drift.corrections + drift.trims >= 3
     assert controller.drift("steady").corrections == 0
+
+
+def test_a_picture_counts_as_on_the_clock_only_once_measured_there() -> None:
+    # A clip that starts 0.6 s behind (a paused seek landed on the keyframe before): it is
+    # not on the clock until its drift has been measured and won back; its neighbour is.
+    now = FakeTime()
+    behind, steady = LibvlcLikePlayer(now, latency_s=0.12), LibvlcLikePlayer(now)
+    controller = SyncController(now)
+    controller.set_clips(
+        [
+            SyncedClip("behind", behind, offset_ms=0, duration_ms=600_000, frame_ms=16.7),
+            SyncedClip("steady", steady, offset_ms=0, duration_ms=600_000, frame_ms=16.7),
+        ]
+    )
+    controller.play(10_000)
+    controller.tick()
+    assert not controller.on_clock("behind") and not controller.on_clock("steady")
+    behind._from_ms -= 600  # where libVLC really landed
+    shown_off: list[float] = []
+    steady_on = False
+    for _ in range(round(8.0 / 0.03)):
+        now.t += 0.03
+        controller.tick()
+        steady_on = steady_on or controller.on_clock("steady")
+        if controller.on_clock("behind"):
+            shown_off.append(abs(behind.true_position() - controller.position()))
+    assert steady_on
+    assert shown_off, "the clip never came onto the clock"
+    # Whenever its picture counted as on the clock, it was within the tolerance of it.
+    assert max(shown_off) <= 25.0
+    assert controller.on_clock("behind")
+
+
+def test_a_clip_that_falls_off_the_clock_stops_counting_until_it_is_back() -> None:
+    now = FakeTime()
+    player = LibvlcLikePlayer(now)
+    controller = SyncController(now)
+    controller.set_clips([SyncedClip("c", player, offset_ms=0, duration_ms=600_000, frame_ms=16.7)])
+    controller.play(0)
+    run(controller, now, 3.0)
+    assert controller.on_clock("c")
+    player._from_ms -= 800  # a stall: the picture is now far behind
+    states = []
+    for _ in range(round(4.0 / 0.03)):
+        now.t += 0.03
+        controller.tick()
+        states.append(controller.on_clock("c"))
+    assert False in states  # it stopped counting while off
+    assert states[-1]  # and counts again once re-aligned and measured
+    assert abs(player.true_position() - controller.position()) <= 45

@@ -49,7 +49,6 @@ class ClipEntry:
     requested: dict[int, int] = field(default_factory=dict)
     shown_serial: int = 0
     shown_race_ms: int | None = None
-    video_since: float | None = None  # when its libVLC picture became trustworthy
 
     @property
     def clip_id(self) -> str:

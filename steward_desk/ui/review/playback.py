@@ -1,15 +1,17 @@
 """Joint playback in the workspace: the sync controller on a timer, and which face each tile
 shows while the clock runs.
 
-While playing forwards, a clip with a libVLC player shows libVLC's video once it has run on
-the clock for a moment; until then, and for clips without libVLC, playing backwards or
-outside their span, the tile keeps showing frame-server frames requested at the race clock
-(the workspace requests them from the timeline's position events).
+While playing forwards, a clip with a libVLC player shows libVLC's video once the sync
+controller has measured its picture on the race clock (`SyncController.on_clock`: after a start
+or a re-alignment libVLC can be hundreds of ms off for a second or two); until then, and for
+clips without libVLC, playing backwards or outside their span, the tile keeps showing exact
+frame-server frames requested at the race clock (the workspace requests them from the
+timeline's position events; scrub previews make them cheap). So what is on screen is on the
+clock, whatever libVLC is doing.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
@@ -24,7 +26,6 @@ from steward_desk.ui.review.clips import ClipEntry
 from steward_desk.ui.review.tile import ClipTile
 
 TICK_MS = 30
-VIDEO_TRUST_S = 0.15  # libVLC's picture replaces the exact frame once it moves, and this long
 EMBEDDING_PLATFORMS = ("xcb", "windows", "cocoa")
 
 
@@ -124,15 +125,12 @@ class Playback(QObject):
             if self.timeline.rate > 0 and self.timeline.position_ms >= end:
                 self.timeline.set_position(start)  # play again from the start
             self.controller.play(self.timeline.position_ms, self.timeline.rate)
-            for entry in self.entries.values():
-                entry.video_since = None
             self.timer.start()
             return
         self.timer.stop()
         race = self.controller.pause() if self.controller.playing else self.timeline.position_ms
         self._move_timeline(race)
         for entry in self.entries.values():
-            entry.video_since = None
             if entry.usable:
                 self.request_exact(entry, self.timeline.position_ms)  # exact frame, then swap
 
@@ -182,20 +180,15 @@ class Playback(QObject):
             self.ticking = False
 
     def update_faces(self) -> None:
-        """libVLC video for clips running on the clock; exact frames for the others."""
-        now = time.monotonic()
+        """libVLC video for clips measured on the clock; exact frames for the others."""
         running = self.controller.started and self.timeline.rate > 0
         for entry in self.entries.values():
             if entry.player is None or not entry.player.draws_video:
                 continue
-            live = running and self.controller.moving(entry.clip_id)
-            if not live:
-                entry.video_since = None
+            if not (running and self.controller.on_clock(entry.clip_id)):
                 if entry.tile.face == ClipTile.VIDEO:
                     entry.tile.set_face(ClipTile.FRAMES)
                 continue
-            if entry.video_since is None:
-                entry.video_since = now
-            elif now - entry.video_since >= VIDEO_TRUST_S and entry.tile.face != ClipTile.VIDEO:
+            if entry.tile.face != ClipTile.VIDEO:
                 entry.tile.set_face(ClipTile.VIDEO)
                 entry.tile.status.setText(f"playing · {abs(self.timeline.rate):g}× · libVLC")

@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from pytestqt.qtbot import QtBot
 from review_story import ACCUSED_OFFSET, REPORTER_OFFSET, expected_index
 
-from steward_desk.media.clip_maker import ClipInfo
+from steward_desk.media.clip_maker import ClipInfo, h264_60_bframes, make_clip, obs_vfr_mkv
 from steward_desk.media.stamp import read_stamp
 from steward_desk.media.vlc_backend import libvlc_status
 from steward_desk.ui.review.memory_services import InMemoryReviewServices
@@ -19,6 +19,17 @@ from steward_desk.ui.review.tile import ClipTile, image_to_rgb
 from steward_desk.ui.review.workspace import ReviewWorkspace
 
 pytestmark = pytest.mark.xvfb
+
+
+@pytest.fixture(scope="module")
+def onboards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ClipInfo]:
+    """The same two kinds of onboard as the other review tests, long enough (8 s) for libVLC
+    to be measured on the race clock before they end."""
+    folder = tmp_path_factory.mktemp("long-onboards")
+    return {
+        "accused": make_clip(folder / "accused.mkv", h264_60_bframes(320, 180, seconds=8.0)),
+        "reporter": make_clip(folder / "reporter.mkv", obs_vfr_mkv(320, 180, frames=400)),
+    }
 
 
 @pytest.fixture
@@ -51,7 +62,10 @@ def test_both_onboards_play_as_embedded_video_and_pause_on_exact_frames(
     assert ws.video_available and not ws.banner.isVisibleTo(ws)
     ws.timeline.set_position(60_300)
     ws.play()
-    qtbot.waitUntil(lambda: all(t.face == ClipTile.VIDEO for t in ws.tiles()), timeout=5_000)
+    # Exact frames at the clock first; libVLC's picture once it is measured on the clock.
+    qtbot.waitUntil(lambda: all(t.face == ClipTile.VIDEO for t in ws.tiles()), timeout=6_000)
+    for clip_id in ws.entries:
+        assert ws.playback.controller.on_clock(clip_id)
     qtbot.wait(600)
     for tile in ws.tiles():
         pixels = window_pixels(tile.video)
