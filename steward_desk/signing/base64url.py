@@ -28,6 +28,37 @@ def decode(text: str) -> bytes:
     """The bytes of unpadded base64url `text`; ValueError (saying why) for any other spelling."""
     if not isinstance(text, str):
         raise ValueError(f"expected base64url text, found a {type(text).__name__}")
+    data = _decode_quickly(text)
+    return data if data is not None else _decode_checked(text)
+
+
+def _decode_quickly(text: str) -> bytes | None:
+    """The bytes when `text` is base64url spelled the one accepted way, else None.
+
+    A feed's payload is ten megabytes of base64url: a strict C decode and a look at the last
+    characters take a third of the time of the alphabet pattern, decode and re-encode below,
+    and accept exactly the same texts (a test holds them to it).
+    """
+    if not text.isascii():
+        return None
+    raw = text.encode("ascii")
+    tail = len(raw) % 4
+    if tail == 1 or b"+" in raw or b"/" in raw or b"=" in raw:
+        return None
+    try:
+        data = binascii.a2b_base64(
+            raw.translate(_TO_STANDARD) + b"=" * (-tail % 4), strict_mode=True
+        )
+    except binascii.Error:
+        return None
+    # The last characters may carry bits beyond the last byte: they must be zero.
+    if tail and encode(data[-(tail - 1) :]) != text[-tail:]:
+        return None
+    return data
+
+
+def _decode_checked(text: str) -> bytes:
+    # Every check spelled out, so a refusal says which rule the text breaks.
     if _ALPHABET.fullmatch(text) is None:
         if "=" in text:
             raise ValueError("base64url here is written without '=' padding")
@@ -41,3 +72,6 @@ def decode(text: str) -> bytes:
     if encode(data) != text:
         raise ValueError("is not the canonical base64url spelling of its bytes")
     return data
+
+
+_TO_STANDARD = bytes.maketrans(b"-_", b"+/")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
@@ -50,10 +51,83 @@ def canonical_bytes(doc: object) -> bytes:
 
 def is_canonical(payload: bytes) -> bool:
     """True when `payload` parses strictly and is byte-for-byte its own canonical form."""
+    if parse_if_canonical(payload)[0]:
+        return True
     try:
         return canonical_bytes(loads_strict(payload)) == payload
     except JsonError:
         return False
+
+
+def parse_if_canonical(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bool, Any]:
+    """`(True, value)` when `data` is shown, quickly, to be RFC 8785 canonical JSON that
+    `loads_strict` reads as `value`; `(False, None)` when this check cannot tell, and then
+    `loads_strict` and `canonical_bytes` decide (and say what is wrong).
+
+    Checking a 10,000-decision feed the long way (`canonical_bytes` re-serialises it in pure
+    Python) takes a second. Here the standard library's C parser and serialiser do the work:
+    on integers in ±(2^53 − 1), NFC strings and keys without characters beyond U+FFFF,
+    `json.dumps` with sorted keys and no spaces writes exactly what RFC 8785 writes (strings
+    escape the same characters the same way; code-point order is UTF-16 order within the
+    BMP). So when re-serialising the parsed value gives back the very bytes, they are
+    canonical; and they hold no duplicate key, which the re-serialised bytes would have lost.
+    Anything else — a float, a non-NFC string, an astral key, a mismatch — is left undecided.
+    Property tests hold this check to the long way.
+    """
+    if len(data) > max_bytes:
+        return False, None
+    try:
+        text = data.decode("utf-8")
+        value = json.loads(
+            text,
+            parse_int=_safe_integer,
+            parse_constant=_refuse_constant,
+            parse_float=_refuse_float,
+        )
+        again = json.dumps(
+            value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
+    except (ValueError, RecursionError, _NotInteger):
+        return False, None
+    if again != data:
+        return False, None
+    if not text.isascii():
+        # Within the JSON text every string sits between quotes and escapes, which never
+        # combine with what they touch: the text is NFC only if every string in it is.
+        if not unicodedata.is_normalized("NFC", text):
+            return False, None
+        # Characters beyond U+FFFF are the ones UTF-8 writes with a lead byte F0–F4.
+        astral = any(lead in data for lead in _ASTRAL_LEADS)
+        if astral and _has_astral_key(value):
+            return False, None
+    return True, value
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_LEADS = (b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
+
+
+def _safe_integer(literal: str) -> int:
+    value = int(literal)
+    if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        raise _NotInteger(literal)
+    return value
+
+
+def _has_astral_key(value: object) -> bool:
+    # UTF-16 order (RFC 8785) and code-point order differ only for keys beyond U+FFFF.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not key.isascii() and _ASTRAL.search(key) is not None:
+                    return True
+                if isinstance(child, dict | list):
+                    pending.append(child)
+        elif isinstance(item, list):
+            pending.extend(child for child in item if isinstance(child, dict | list))
+    return False
 
 
 def _normalise(value: object, path: str) -> Any:
@@ -178,6 +252,8 @@ def loads_strict(
             column=error.colno,
             source=source,
         ) from None
+    except ValueError as error:  # an integer longer than Python converts (4,300 digits)
+        raise JsonError(Refusal.MALFORMED_JSON, f"not JSON: {error}", source=source) from None
     except RecursionError:
         raise JsonError(
             Refusal.TOO_DEEP, "nested too deeply to be a Steward Desk document", source=source

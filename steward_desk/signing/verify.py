@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from steward_desk.core.model import StewardRole
-from steward_desk.signing.canonical import DEFAULT_MAX_BYTES, canonical_bytes, loads_strict
+from steward_desk.signing.canonical import (
+    DEFAULT_MAX_BYTES,
+    canonical_bytes,
+    loads_strict,
+    parse_if_canonical,
+)
 from steward_desk.signing.envelope import ALG, parse_envelope
 from steward_desk.signing.errors import JsonError, Refusal, SignatureError, SigningError
 from steward_desk.signing.jws import document_hash
@@ -177,22 +182,16 @@ def _verify(
         )
     if threshold > 1 or count > 1:
         checks.append(f"{len(signers)} distinct keys signed ({threshold} required)")
-    try:
-        payload = loads_strict(envelope.payload, max_bytes=max_bytes, source=source)
-    except JsonError as error:
-        raise SignatureError(error.reason, f"payload: {error.detail}", source=source) from None
+    # A canonical payload is proven so (and parsed) on a fast path; anything it cannot vouch
+    # for goes through the strict parser and the RFC 8785 serialiser, which say what is wrong.
+    proven, payload = (
+        parse_if_canonical(envelope.payload, max_bytes=max_bytes)
+        if require_canonical
+        else (False, None)
+    )
+    if not proven:
+        payload = _strict_payload(envelope.payload, require_canonical, max_bytes, source)
     if require_canonical:
-        try:
-            canonical = canonical_bytes(payload) == envelope.payload
-        except JsonError:
-            canonical = False
-        if not canonical:
-            raise SignatureError(
-                Refusal.NOT_CANONICAL,
-                "the payload is not RFC 8785 canonical JSON; Steward Desk signs canonical JSON "
-                "only",
-                source=source,
-            )
         checks.append("payload is canonical JSON (RFC 8785)")
     return Verified(
         payload=payload,
@@ -203,6 +202,28 @@ def _verify(
         checks=tuple(checks),
         document_hash=document_hash(doc_bytes),
     )
+
+
+def _strict_payload(
+    data: bytes, require_canonical: bool, max_bytes: int, source: str | None
+) -> Any:
+    try:
+        payload = loads_strict(data, max_bytes=max_bytes, source=source)
+    except JsonError as error:
+        raise SignatureError(error.reason, f"payload: {error.detail}", source=source) from None
+    if require_canonical:
+        try:
+            canonical = canonical_bytes(payload) == data
+        except JsonError:
+            canonical = False
+        if not canonical:
+            raise SignatureError(
+                Refusal.NOT_CANONICAL,
+                "the payload is not RFC 8785 canonical JSON; Steward Desk signs canonical JSON "
+                "only",
+                source=source,
+            )
+    return payload
 
 
 def trust_map(trusted: Trusted, *, source: str | None = None) -> dict[str, TrustedKey]:
