@@ -3,7 +3,8 @@
 The tile shows one of three faces:
 
 - frames: the exact frame from the frame server (paused, stepping, scrubbing, and playback
-  without libVLC), drawn to fit, with a note when the race clock is outside the clip;
+  without libVLC), drawn to fit, with a note when the race clock is outside the clip and a
+  "preview" badge while the picture is the frame's scrub preview (original pixels follow);
 - video: a native window libVLC draws into while playing (the tile never paints it);
 - message: which file and why it cannot be shown; the other tiles keep working.
 """
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -52,10 +54,13 @@ class FrameView(QWidget):
         self.image: QImage | None = None
         self.note = ""
         self.dimmed = False
+        self.preview = False
         self.setMinimumSize(160, 90)
 
-    def set_image(self, image: QImage | None, note: str = "", dimmed: bool = False) -> None:
-        self.image, self.note, self.dimmed = image, note, dimmed
+    def set_image(
+        self, image: QImage | None, note: str = "", dimmed: bool = False, preview: bool = False
+    ) -> None:
+        self.image, self.note, self.dimmed, self.preview = image, note, dimmed, preview
         self.update()
 
     def picture_rect(self) -> QRectF:
@@ -74,12 +79,43 @@ class FrameView(QWidget):
             painter.drawImage(self.picture_rect(), self.image)
             if self.dimmed:
                 painter.fillRect(self.picture_rect(), QColor(0, 0, 0, 150))
+            if self.preview:
+                self._paint_badge(painter, "preview")
         if self.note:
             painter.setPen(QColor("white"))
             box = self.rect().adjusted(8, 8, -8, -8)
             painter.drawText(
                 box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.note
             )
+        painter.end()
+
+    def _paint_badge(self, painter: QPainter, text: str) -> None:
+        """A small pill in the picture's top-right corner (an overlay: the header never moves)."""
+        metrics = painter.fontMetrics()
+        w, h = metrics.horizontalAdvance(text) + 12, metrics.height() + 4
+        picture = self.picture_rect()
+        box = QRectF(picture.right() - w - 6, picture.top() + 6, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 170))
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(QColor("#ffd166"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when its text does not fit (tile titles)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setMinimumWidth(40)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
+        painter.drawText(self.contentsRect(), int(self.alignment()), shown)
         painter.end()
 
 
@@ -118,7 +154,8 @@ class ClipTile(QFrame):
         self.displayed_image: QImage | None = None
         self.error: str | None = None
         self.setObjectName("clipTile")
-        self.title = QLabel(title)
+        self.title = ElidedLabel(title)
+        self.title.setToolTip(title)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.status = QLabel("opening…")
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -163,10 +200,9 @@ class ClipTile(QFrame):
         """Show an exact frame; the status says which frame and the race time it stands for."""
         self.displayed = frame
         self.displayed_image = frame_to_image(frame)
-        self.frames.set_image(self.displayed_image, note, dimmed)
-        # "preview": the exact frame, its original pixels still on their way (a snapshot waits).
-        fidelity = " · preview" if frame.preview else ""
-        self.status.setText(f"frame {frame.index} · {format_race_time(race_ms)}{fidelity}")
+        # A preview is the exact frame, its original pixels still on their way (a snapshot waits).
+        self.frames.set_image(self.displayed_image, note, dimmed, preview=frame.preview)
+        self.status.setText(f"frame {frame.index} · {format_race_time(race_ms)}")
         self.set_face(self.FRAMES)
 
     def show_error(self, text: str) -> None:

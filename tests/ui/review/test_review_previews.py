@@ -59,7 +59,7 @@ def test_a_jump_shows_the_exact_frame_as_a_preview_then_in_original_pixels(
     assert answers == [(True, expected), (False, expected)]
     tile = previewing.tile("accused")
     assert tile.displayed is not None and not tile.displayed.preview
-    assert "preview" not in tile.status.text()
+    assert not tile.frames.preview  # the badge is gone with the original pixels
 
 
 def test_a_snapshot_waits_for_the_original_pixels(
