@@ -16,18 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-import msgspec
-
 from steward_desk.core.classification import CarResult
 from steward_desk.core.model import Driver, SessionType
 from steward_desk.intake.acc_cars import car_class, car_model, is_console_server
-from steward_desk.intake.acc_laps import (
-    NO_TIME,
-    AccCarLaps,
-    AccLap,
-    TypedLap,
-    group_typed_laps,
-)
+from steward_desk.intake.acc_laps import NO_TIME, AccCarLaps, AccLap, group_typed_laps
+from steward_desk.intake.acc_typed import TypedLine, TypedResult, decode_typed
 from steward_desk.intake.errors import AccResultsError
 
 __all__ = ["NO_TIME", "AccCarLaps", "AccLap"]  # re-exported: they belong to a session's API
@@ -164,22 +157,27 @@ def decode_acc_bytes(data: bytes, source: str | Path) -> str:
     BOM first; else many NUL bytes at odd offsets mean UTF-16 LE (what the server writes),
     at even offsets UTF-16 BE; else UTF-8. Bytes that are none of these raise AccResultsError.
     """
+    return _decode(data, *_encoding(data, source), source)
+
+
+def _encoding(data: bytes, source: str | Path) -> tuple[int, str]:
+    """How many BOM bytes to skip, and the encoding of the rest."""
     if not data:
         raise AccResultsError(source, "", "the file is empty")
     if data.startswith(b"\xff\xfe"):
-        return _decode(data, 2, "utf-16-le", source)
+        return 2, "utf-16-le"
     if data.startswith(b"\xfe\xff"):
-        return _decode(data, 2, "utf-16-be", source)
+        return 2, "utf-16-be"
     if data.startswith(b"\xef\xbb\xbf"):
-        return _decode(data, 3, "utf-8", source)
+        return 3, "utf-8"
     head = data[:4096]
     pairs = len(head) // 2
     odd_nuls, even_nuls = head[1::2].count(0), head[0::2].count(0)
     if pairs and odd_nuls > 0.3 * pairs and odd_nuls > even_nuls:
-        return _decode(data, 0, "utf-16-le", source)
+        return 0, "utf-16-le"
     if pairs and even_nuls > 0.3 * pairs:
-        return _decode(data, 0, "utf-16-be", source)
-    return _decode(data, 0, "utf-8", source)
+        return 0, "utf-16-be"
+    return 0, "utf-8"
 
 
 def _decode(data: bytes, skip: int, encoding: str, source: str | Path) -> str:
@@ -192,40 +190,6 @@ def _decode(data: bytes, skip: int, encoding: str, source: str | Path) -> str:
             f"byte {exc.start + skip}",
             f"not valid {encoding.upper()} text{hint}: {exc.reason}; the file is damaged",
         ) from None
-
-
-class _TypedRoot(msgspec.Struct):
-    """The root keys the reader uses, the laps strictly typed (the bulk of a long race) and
-    the rest as plain values for _Reader, exactly as json.loads would give them (a repeated
-    key keeps its last value in both). Absent keys stay UNSET, so "missing" is still seen."""
-
-    sessionType: Any = msgspec.UNSET
-    trackName: Any = msgspec.UNSET
-    sessionIndex: Any = msgspec.UNSET
-    raceWeekendIndex: Any = msgspec.UNSET
-    metaData: Any = msgspec.UNSET
-    serverName: Any = msgspec.UNSET
-    sessionResult: Any = msgspec.UNSET
-    penalties: Any = msgspec.UNSET
-    post_race_penalties: Any = msgspec.UNSET
-    laps: list[TypedLap] | msgspec.UnsetType | None = msgspec.UNSET
-
-
-_ROOT_KEYS = tuple(k for k in _TypedRoot.__struct_fields__ if k != "laps")
-_typed_root = msgspec.json.Decoder(_TypedRoot)
-
-
-def _load_typed(text: str) -> tuple[dict[str, Any], tuple[AccCarLaps, ...]] | None:
-    """The fast reading of a well-formed results file, or None for anything unusual (then
-    the lenient json path reads it again and names whatever is wrong)."""
-    try:
-        typed = _typed_root.decode(text)
-    except msgspec.MsgspecError:
-        return None
-    if typed.sessionResult is msgspec.UNSET:
-        return None  # an entry list, or not ACC at all: the lenient path says which
-    root = {k: v for k in _ROOT_KEYS if (v := getattr(typed, k)) is not msgspec.UNSET}
-    return root, group_typed_laps(typed.laps or ())
 
 
 def _load_json(data: bytes, source: str | Path) -> object:
@@ -250,17 +214,28 @@ def _parse_json(text: str, source: str | Path) -> object:
 
 def parse_acc_results(data: bytes, source: str | Path) -> AccSession:
     """Read one results file; raises AccResultsError naming the key and what was expected."""
-    text = decode_acc_bytes(data, source)
-    session = _typed_session(text, data, source)
-    return session if session is not None else _results(_parse_json(text, source), data, source)
+    session = _typed_session(data, source)
+    if session is not None:
+        return session
+    return _results(_parse_json(decode_acc_bytes(data, source), source), data, source)
 
 
-def _typed_session(text: str, data: bytes, source: str | Path) -> AccSession | None:
-    typed = _load_typed(text)
+def _typed_session(data: bytes, source: str | Path) -> AccSession | None:
+    """The fast reading (acc_typed), or None when the file needs the lenient one."""
+    skip, encoding = _encoding(data, source)
+    # UTF-8 goes to msgspec as bytes, never decoded to a str first (a 2 MB file: 1 ms).
+    typed = decode_typed(
+        memoryview(data)[skip:] if encoding == "utf-8" else _decode(data, skip, encoding, source)
+    )
     if typed is None:
         return None
-    root, car_laps = typed
-    return _session(_Reader(source), root, hashlib.sha256(data).hexdigest(), car_laps)
+    assert isinstance(typed.sessionResult, TypedResult)
+    return _session(
+        _Reader(source),
+        typed.plain_root(),
+        hashlib.sha256(data).hexdigest(),
+        (typed.sessionResult.leaderBoardLines or [], group_typed_laps(typed.laps or ())),
+    )
 
 
 def _results(root: object, data: bytes, source: str | Path) -> AccSession:
@@ -276,10 +251,14 @@ def _results(root: object, data: bytes, source: str | Path) -> AccSession:
 
 
 def _session(
-    r: _Reader, root: dict[str, Any], sha256: str, car_laps: tuple[AccCarLaps, ...] | None
+    r: _Reader,
+    root: dict[str, Any],
+    sha256: str,
+    typed: tuple[list[TypedLine], tuple[AccCarLaps, ...]] | None,
 ) -> AccSession:
-    """The session from the decoded root; `car_laps` already read, or None to read them
-    here leniently (after the leaderboard and penalties, so errors come in file order)."""
+    """The session from the decoded root; with `typed`, the leaderboard and laps as the
+    typed decode gave them, else both read here leniently (laps last, so errors come in
+    file order)."""
     if "sessionType" not in root:
         r.fail("sessionType", "missing: this is not an ACC results file")
     raw_type = root["sessionType"]
@@ -294,11 +273,14 @@ def _session(
     server_name = r.text(root, "serverName", "")
     console = is_console_server(server_name)
     result = r.obj(root, "sessionResult", "")
-    lines = r.array(result, "leaderBoardLines", "sessionResult", optional=True)
-    cars = tuple(
-        _car(r, line, f"sessionResult.leaderBoardLines[{i}]", i + 1, console)
-        for i, line in enumerate(lines)
-    )
+    if typed is not None:
+        cars = tuple(_typed_car(line, i + 1, console) for i, line in enumerate(typed[0]))
+    else:
+        lines = r.array(result, "leaderBoardLines", "sessionResult", optional=True)
+        cars = tuple(
+            _car(r, line, f"sessionResult.leaderBoardLines[{i}]", i + 1, console)
+            for i, line in enumerate(lines)
+        )
     _refuse_repeated_car_ids(r, cars)
     in_session = _penalties(r, root, "penalties", post_race=False)
     post_race = _penalties(r, root, "post_race_penalties", post_race=True)
@@ -318,7 +300,7 @@ def _session(
         best_lap_ms=best if 0 < best < NO_TIME else None,
         console=console,
         cars=cars,
-        car_laps=car_laps if car_laps is not None else _laps_checked(r, root),
+        car_laps=typed[1] if typed is not None else _laps_checked(r, root),
         penalties=in_session + post_race,
     )
 
@@ -336,58 +318,137 @@ def _refuse_repeated_car_ids(r: _Reader, cars: tuple[AccCar, ...]) -> None:
 
 
 def _car(r: _Reader, line: Any, path: str, position: int, console: bool) -> AccCar:
+    """A leaderboard line read leniently, each value checked where it sits."""
     line = r.expect_obj(line, path)
     car = r.obj(line, "car", path)
     car_path = f"{path}.car"
     timing = r.obj(line, "timing", path)
     timing_path = f"{path}.timing"
     number = r.integer(car, "raceNumber", car_path, None)
-    drivers, team_from_names = _drivers(r, car, car_path, number)
+    drivers = []
+    for i, raw in enumerate(r.array(car, "drivers", car_path)):
+        here = f"{car_path}.drivers[{i}]"
+        raw = r.expect_obj(raw, here)
+        drivers.append(
+            (
+                r.text(raw, "firstName", "", here),
+                r.text(raw, "lastName", "", here),
+                r.text(raw, "shortName", "", here),
+                r.text(raw, "playerId", "", here),
+            )
+        )
     model = r.integer(car, "carModel", car_path, None)
     group = r.text(car, "carGroup", "", car_path)
-    team = r.text(car, "teamName", "", car_path).strip() or team_from_names
+    team = r.text(car, "teamName", "", car_path)
     totals = r.array(line, "driverTotalTimes", path, optional=True)
-    return AccCar(
+    return _make_car(
         car_id=r.integer(car, "carId", car_path, None),
         race_number=number,
-        car_model=model,
-        car_model_name=car_model(model, console=console).name,
-        car_class=car_class(model, group, console=console),
+        model=model,
+        group=group,
         cup_category=r.integer(car, "cupCategory", car_path, 0),
-        team_name=team,
+        team=team,
         nationality=r.integer(car, "nationality", car_path, 0),
         drivers=drivers,
         current_driver_index=r.integer(line, "currentDriverIndex", path, 0),
         lap_count=r.integer(timing, "lapCount", timing_path, None),
-        total_time_ms=r.time(timing, "totalTime", timing_path),
-        best_lap_ms=r.time(timing, "bestLap", timing_path),
-        last_lap_ms=r.time(timing, "lastLap", timing_path),
+        total_time=r.integer(timing, "totalTime", timing_path, None),
+        best_lap=r.integer(timing, "bestLap", timing_path, None),
+        last_lap=r.integer(timing, "lastLap", timing_path, None),
         missing_mandatory_pitstop=r.integer(line, "missingMandatoryPitstop", path, 0),
-        driver_total_times_ms=tuple(
+        driver_total_times=tuple(
             r.number(v, f"{path}.driverTotalTimes[{i}]") for i, v in enumerate(totals)
         ),
+        position=position,
+        console=console,
+    )
+
+
+def _typed_car(line: TypedLine, position: int, console: bool) -> AccCar:
+    """A leaderboard line the typed decode already checked."""
+    car, timing = line.car, line.timing
+    return _make_car(
+        car_id=car.carId,
+        race_number=car.raceNumber,
+        model=car.carModel,
+        group=car.carGroup,
+        cup_category=car.cupCategory,
+        team=car.teamName,
+        nationality=car.nationality,
+        drivers=[(d.firstName, d.lastName, d.shortName, d.playerId) for d in car.drivers],
+        current_driver_index=line.currentDriverIndex,
+        lap_count=timing.lapCount,
+        total_time=timing.totalTime,
+        best_lap=timing.bestLap,
+        last_lap=timing.lastLap,
+        missing_mandatory_pitstop=line.missingMandatoryPitstop,
+        driver_total_times=tuple(line.driverTotalTimes),
+        position=position,
+        console=console,
+    )
+
+
+def _make_car(
+    *,
+    car_id: int,
+    race_number: int,
+    model: int,
+    group: str,
+    cup_category: int,
+    team: str,
+    nationality: int,
+    drivers: list[tuple[str, str, str, str]],
+    current_driver_index: int,
+    lap_count: int,
+    total_time: int,
+    best_lap: int,
+    last_lap: int,
+    missing_mandatory_pitstop: int,
+    driver_total_times: tuple[float, ...],
+    position: int,
+    console: bool,
+) -> AccCar:
+    """What a leaderboard line means, from its raw values (both readings end here)."""
+    people, team_from_names = _make_drivers(drivers, race_number)
+    return AccCar(
+        car_id=car_id,
+        race_number=race_number,
+        car_model=model,
+        car_model_name=car_model(model, console=console).name,
+        car_class=car_class(model, group, console=console),
+        cup_category=cup_category,
+        team_name=team.strip() or team_from_names,
+        nationality=nationality,
+        drivers=people,
+        current_driver_index=current_driver_index,
+        lap_count=lap_count,
+        total_time_ms=total_time if total_time < NO_TIME else None,
+        best_lap_ms=best_lap if best_lap < NO_TIME else None,
+        last_lap_ms=last_lap if last_lap < NO_TIME else None,
+        missing_mandatory_pitstop=missing_mandatory_pitstop,
+        driver_total_times_ms=tuple(map(float, driver_total_times)),
         position=position,
     )
 
 
-def _drivers(
-    r: _Reader, car: dict[str, Any], path: str, race_number: int
+def _make_drivers(
+    raw: list[tuple[str, str, str, str]], race_number: int
 ) -> tuple[tuple[Driver, ...], str]:
-    """The car's drivers, names trimmed; a league's "name\\nteam" lastName gives the team;
-    a driver without a playerId (2019 servers) gets a stand-in id from the name."""
+    """(first, last, short, playerId) as written → drivers, names trimmed; a league's
+    "name\\nteam" lastName gives the team; a driver without a playerId (2019 servers) gets
+    a stand-in id from the name."""
     team = ""
     drivers = []
-    for i, raw in enumerate(r.array(car, "drivers", path)):
-        here = f"{path}.drivers[{i}]"
-        raw = r.expect_obj(raw, here)
-        last = r.text(raw, "lastName", "", here)
+    for i, (first, last, short, player_id) in enumerate(raw):
         if "\n" in last:
             last, _, team_part = last.partition("\n")
             team = team or team_part.strip()
-        first = r.text(raw, "firstName", "", here).strip()
-        last = last.strip()
-        short = r.text(raw, "shortName", "", here).strip()
-        player_id = r.text(raw, "playerId", "", here).strip()
+        first, last, short, player_id = (
+            first.strip(),
+            last.strip(),
+            short.strip(),
+            player_id.strip(),
+        )
         if not player_id:
             player_id = stand_in_player_id(first, last, short, f"{race_number}.{i + 1}")
         drivers.append(Driver(player_id, first, last, short))
@@ -610,11 +671,10 @@ def _entrylist(root: object, data: bytes, source: str | Path) -> AccEntryList:
 
 def read_acc_file(data: bytes, source: str | Path) -> AccSession | AccEntryList:
     """A results file or an entry list, whichever it is (a results folder holds both)."""
-    text = decode_acc_bytes(data, source)
-    session = _typed_session(text, data, source)
+    session = _typed_session(data, source)
     if session is not None:
         return session
-    root = _parse_json(text, source)
+    root = _load_json(data, source)
     if isinstance(root, dict) and "sessionResult" not in root and "entries" in root:
         return _entrylist(root, data, source)
     return _results(root, data, source)

@@ -14,7 +14,7 @@ from pathlib import Path
 from steward_desk.core.model import EventKind
 from steward_desk.intake.acc_results import AccSession, parse_acc_results
 from steward_desk.intake.errors import AccResultsError, IntakeError
-from steward_desk.storage.results import ImportedSession, time_from_filename
+from steward_desk.storage.results import ImportedSession, league_names, time_from_filename
 from steward_desk.storage.store import Store
 
 Progress = Callable[[int, int, str], None]
@@ -95,11 +95,11 @@ def import_results(
         except OSError as error:
             raise AccResultsError(path, "", f"cannot be read ({error.strerror or error})") from None
         parsed.append(parse_acc_results(data, path))
-    league_name = league or _existing_league(store) or DEFAULT_LEAGUE
     # One weekend: the first file names the event unless the admin did.
     event_name = event or default_event_name(parsed[0], files[0]) if parsed else ""
     imported: list[ImportedSession] = []
     with store.transaction() as session:
+        league_name = league or _existing_league(league_names(session)) or DEFAULT_LEAGUE
         for i, (acc, path) in enumerate(zip(parsed, files, strict=True)):
             report(len(files) + i, total, f"Storing {path.name}")
             imported.append(
@@ -117,7 +117,7 @@ def import_results(
     return ResultsImport(tuple(imported), tuple(parsed))
 
 
-def _existing_league(store: Store) -> str | None:
+def _existing_league(names: list[str]) -> str | None:
     """The league this desk works for: the one non-demo league, if there is exactly one."""
-    names = [n for n in store.league.league_names() if not n.endswith("(demo)")]
+    names = [n for n in names if not n.endswith("(demo)")]
     return names[0] if len(names) == 1 else None

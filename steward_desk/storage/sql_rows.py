@@ -39,18 +39,27 @@ def execute_many(session: Session, sql: str, params: Sequence[Mapping[str, objec
         session.connection().execute(text(sql), [dict(p) for p in params])
 
 
+_SQLITE = "steward_desk.sqlite3_connection"
+
+
 def _sqlite(session: Session) -> sqlite3.Connection | None:
     """The session's own sqlite3 connection, inside its open transaction (None elsewhere).
 
     Statements given straight to it skip SQLAlchemy's per-call machinery (about 60 µs each)
     yet commit or roll back with the session: pysqlite opens the transaction on the first
     write of that same connection, and the session's commit ends it."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return None
-    driver = connection.connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    return driver
+    transaction = session.get_transaction()
+    cached = session.info.get(_SQLITE)
+    if transaction is None or cached is None or cached[0] is not transaction:
+        # A transaction keeps its connection until it ends: look it up once per transaction.
+        connection = session.connection()
+        driver = connection.connection.driver_connection
+        cached = (
+            session.get_transaction(),
+            driver if connection.dialect.name == "sqlite" else None,
+        )
+        session.info[_SQLITE] = cached
+    return cached[1] if isinstance(cached[1], sqlite3.Connection) else None
 
 
 def in_list(name: str, values: Sequence[object]) -> tuple[str, dict[str, object]]:

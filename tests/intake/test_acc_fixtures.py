@@ -6,6 +6,7 @@ with a clear reason when ../shared is absent."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from steward_desk.core.model import Penalty, PenaltyType, SessionType
 from steward_desk.intake.acc_results import (
     AccEntryList,
     AccSession,
+    decode_acc_bytes,
     has_player_id,
     parse_acc_results,
     read_acc_file,
     stand_in_player_id,
 )
+from steward_desk.intake.acc_typed import decode_typed
 
 _DIR = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "acc-results"
 NAMES = sorted(p.name for p in _DIR.glob("*.json")) or ["<no fixture files>"]
@@ -214,3 +217,28 @@ def test_a_2019_practice_without_player_ids_keeps_its_drivers_under_their_names(
     ]
     assert not any(has_player_id(d.player_id) for d in drivers)
     assert (drivers[0].first_name, drivers[0].last_name) == ("Federico", "Siv")
+
+
+@pytest.mark.parametrize("name", RESULT_NAMES)
+def test_every_genuine_file_takes_the_fast_typed_reading(acc_fixtures, name):
+    """The speed of an import rests on this: real files never need the lenient reader."""
+    data = (acc_fixtures / name).read_bytes()
+    assert decode_typed(decode_acc_bytes(data, name)) is not None
+
+
+@pytest.mark.parametrize("name", RESULT_NAMES)
+def test_the_lenient_reading_of_every_file_agrees_with_the_fast_one(acc_fixtures, name):
+    """The same file with one value written as some tools write it (an int for a flag, a
+    float for an integer) takes the lenient reader; both readings must give the same session."""
+    data, fast = read(acc_fixtures, name)
+    raw = lenient_json(data)
+    lines = raw["sessionResult"]["leaderBoardLines"]
+    if raw["laps"]:
+        raw["laps"][0]["isValidForBest"] = int(raw["laps"][0]["isValidForBest"])
+    elif lines:
+        lines[0]["car"]["raceNumber"] = float(lines[0]["car"]["raceNumber"])
+    text = json.dumps(raw)
+    if raw["laps"] or lines:
+        assert decode_typed(text) is None  # so the lenient reader is the one that read it
+    lenient = parse_acc_results(text.encode(), acc_fixtures / name)
+    assert dataclasses.replace(lenient, sha256=fast.sha256) == fast
