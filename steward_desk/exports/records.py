@@ -147,7 +147,7 @@ def load_decisions(
     `event` matches an event's name or id; LookupError when it names no event.
     """
     with store.read() as session:
-        rows, scope = _decision_rows(session, event)
+        rows, scope = _decision_rows(session, event, _RECORD_COLUMNS)
         superseded_by = {
             earlier: later
             for later, earlier in session.connection().execute(
@@ -160,10 +160,17 @@ def load_decisions(
         cars = _cars(session, scope) if rows else {}
         reporters = _reporters(session, scope) if rows else {}
 
+    session_of = {row[7]: row[11] for row in rows}
     parties = {
         incident_id: [
-            _party(player_id, name, car_number, role, cars.get((session_id, player_id)))
-            for player_id, name, car_number, role, session_id in people
+            _party(
+                player_id,
+                name,
+                car_number,
+                role,
+                cars.get((session_of.get(incident_id, ""), player_id)),
+            )
+            for player_id, name, car_number, role in people
         ]
         for incident_id, people in involved.items()
     }
@@ -171,9 +178,9 @@ def load_decisions(
     numbers: dict[str, int] = defaultdict(int)
     records = []
     for row in rows:
-        (decision_id, body_json, decided_at, decided_by, supersedes, published_at, incident_id,
-         number, incident_category, lap, race_time_ms, session_id, raw_type, session_type, track,
-         event_id, event_name, event_kind, league) = row  # fmt: skip
+        (decision_id, decided_at, number, body_json, decided_by, supersedes, published_at,
+         incident_id, incident_category, lap, race_time_ms, session_id, raw_type, session_type,
+         track, event_id, event_name, event_kind, league) = row  # fmt: skip
         public = _public(body_json, incident_category)
         numbers[event_id] += 1
         if public.category not in names:
@@ -238,17 +245,25 @@ def feed_decisions(store: Store, *, event: str | None = None) -> FeedDecisions:
     `load_decisions`; LookupError when it names no event.
     """
     with store.read() as session:
-        rows, scope = _decision_rows(session, event)
+        rows, scope = _decision_rows(session, event, _FEED_COLUMNS)
         involved = _involved(session, scope) if rows else {}
-        missing = any(car is None for people in involved.values() for _, _, car, _, _ in people)
+        missing = any(car is None for people in involved.values() for _, _, car, _ in people)
         cars = _cars(session, scope) if missing else {}
 
     # Every case's drivers once, as (player id, name, car number, role).
+    session_of = {row[6]: row[8] for row in rows}
     people_of = {
         incident_id: [
-            (player_id, name, _car_number(car_number, cars.get((session_id, player_id))), role)
-            for player_id, name, car_number, role, session_id in people
+            (
+                player_id,
+                name,
+                _car_number(car, cars.get((session_of.get(incident_id, ""), player_id))),
+                role,
+            )
+            for player_id, name, car, role in people
         ]
+        if missing
+        else people
         for incident_id, people in involved.items()
     }
     events: dict[str, dict[str, Any]] = {}
@@ -258,9 +273,9 @@ def feed_decisions(store: Store, *, event: str | None = None) -> FeedDecisions:
     unpublished: list[str] = []
     unpublished_incidents: set[str] = set()
     for row in rows:
-        (decision_id, body_json, decided_at, _, supersedes, published_at, incident_id, number,
-         incident_category, _, _, session_id, raw_type, session_type, track, event_id,
-         event_name, _, _) = row  # fmt: skip
+        (decision_id, decided_at, number, body_json, supersedes, unpublished_yet, incident_id,
+         incident_category, session_id, raw_type, session_type, track, event_id, event_name,
+         _) = row  # fmt: skip
         public = _public(body_json, incident_category)
         numbers[event_id] += 1
         # One dict per event and per session, shared by their decisions: the JSON is the same.
@@ -293,12 +308,12 @@ def feed_decisions(store: Store, *, event: str | None = None) -> FeedDecisions:
                 numbers[event_id],
             )
         )
-        if published_at is None:
+        if unpublished_yet:
             unpublished.append(decision_id)
             unpublished_incidents.add(incident_id)
     return FeedDecisions(
         league=_nfc(rows[0][-1]) if rows else None,
-        event=_nfc(rows[0][16]) if (event and rows) else None,
+        event=_nfc(rows[0][13]) if (event and rows) else None,
         entries=entries,
         unpublished=unpublished,
         unpublished_incidents=unpublished_incidents,
@@ -365,41 +380,65 @@ def _public(body_json: str, incident_category: str | None) -> _Public:
     )
 
 
-# A driver named in a case: (player id, name, car number as filed, role, session id).
-_Involved = tuple[str, str, int | None, str, str]
+# A driver named in a case: (player id, name, car number, role).
+_Involved = tuple[str, str, int | None, str]
 
 _OUTCOMES = {outcome.value: outcome for outcome in Outcome}
 _PENALTY_TYPES = {kind.value: kind for kind in PenaltyType}
 _NO_FURTHER_ACTION = Outcome.NO_FURTHER_ACTION.value
 
 
-def _decision_rows(session: Session, event: str | None) -> tuple[list[Any], Any]:
-    """Each decision in scope with its case, session, event and league, oldest first, and
-    the cases in scope as a subquery (no id list grows with the league)."""
+_RECORD_COLUMNS = (
+    Decision.id,
+    Decision.decided_at,
+    Incident.number,
+    Decision.body_json,
+    Decision.decided_by,
+    Decision.supersedes,
+    Decision.published_at,
+    Incident.id,
+    Incident.category,
+    Incident.lap,
+    Incident.race_time_ms,
+    RaceSession.id,
+    RaceSession.raw_type,
+    RaceSession.type,
+    RaceSession.track,
+    Event.id,
+    Event.name,
+    Event.kind,
+    League.name,
+)
+# What the feed shows, and whether a decision is out yet (no datetime to convert for that).
+_FEED_COLUMNS = (
+    Decision.id,
+    Decision.decided_at,
+    Incident.number,
+    Decision.body_json,
+    Decision.supersedes,
+    col(Decision.published_at).is_(None),
+    Incident.id,
+    Incident.category,
+    RaceSession.id,
+    RaceSession.raw_type,
+    RaceSession.type,
+    RaceSession.track,
+    Event.id,
+    Event.name,
+    League.name,
+)
+
+
+def _decision_rows(
+    session: Session, event: str | None, columns: tuple[Any, ...]
+) -> tuple[list[Any], Any]:
+    """`columns` (decision id, decided at and case number first) of each decision in scope
+    with its case, session, event and league, oldest first; and the cases in scope as a
+    subquery (no id list grows with the league)."""
     # Plain column rows, not ORM objects: a league's 10,000 decisions load in a fraction of
     # the time (the feed's one-second budget).
     query = (
-        select_columns(
-            Decision.id,
-            Decision.body_json,
-            Decision.decided_at,
-            Decision.decided_by,
-            Decision.supersedes,
-            Decision.published_at,
-            Incident.id,
-            Incident.number,
-            Incident.category,
-            Incident.lap,
-            Incident.race_time_ms,
-            RaceSession.id,
-            RaceSession.raw_type,
-            RaceSession.type,
-            RaceSession.track,
-            Event.id,
-            Event.name,
-            Event.kind,
-            League.name,
-        )
+        select_columns(*columns)
         .join(Incident, col(Incident.id) == Decision.incident_id)
         .join(RaceSession, col(RaceSession.id) == Incident.session_id)
         .join(Event, col(Event.id) == RaceSession.event_id)
@@ -424,40 +463,40 @@ def _decision_rows(session: Session, event: str | None) -> tuple[list[Any], Any]
 
 
 def _oldest_first(row: Any) -> tuple[datetime, int, str]:
-    return _utc(row[2]), row[7], row[0]
+    return _utc(row[1]), row[2], row[0]
 
 
 def _involved(session: Session, scope: Any) -> dict[str, list[_Involved]]:
-    """Case id → its drivers as (player id, name, car number as filed, role, session id), in
-    the order they were filed."""
-    out: dict[str, list[_Involved]] = defaultdict(list)
-    rows = (
-        session.connection()
-        .execute(
+    """Case id → its drivers as (player id, name, car number as filed, role), in the order
+    they were filed (a driver without a driver record is left out, as a join would)."""
+    connection = session.connection()
+    rows = connection.execute(
+        select(
+            Involvement.incident_id,
+            Involvement.player_id,
+            Involvement.car_number,
+            Involvement.role,
+        )
+        .where(col(Involvement.incident_id).in_(scope))
+        .order_by(col(Involvement.id))
+    ).all()
+    involved = select(Involvement.player_id).where(col(Involvement.incident_id).in_(scope))
+    names = {
+        player_id: _nfc(Driver(player_id, first, last, short).name)
+        for player_id, first, last, short in connection.execute(
             select_columns(
-                Involvement.incident_id,
-                Involvement.car_number,
-                Involvement.role,
-                Incident.session_id,
                 DriverRow.player_id,
                 DriverRow.first_name,
                 DriverRow.last_name,
                 DriverRow.short_name,
-            )
-            .join(DriverRow, col(DriverRow.player_id) == Involvement.player_id)
-            .join(Incident, col(Incident.id) == Involvement.incident_id)
-            .where(col(Involvement.incident_id).in_(scope))
-            .order_by(col(Involvement.id))
+            ).where(col(DriverRow.player_id).in_(involved))
         )
-        .all()
-    )
-    known: dict[tuple[str, str, str, str], str] = {}
-    for incident_id, car_number, role, session_id, player_id, first, last, short in rows:
-        name_key = (player_id, first, last, short)
-        name = known.get(name_key)
-        if name is None:
-            name = known[name_key] = _nfc(Driver(player_id, first, last, short).name)
-        out[incident_id].append((player_id, name, car_number, role, session_id))
+    }
+    out: dict[str, list[_Involved]] = defaultdict(list)
+    for incident_id, player_id, car_number, role in rows:
+        name = names.get(player_id)
+        if name is not None:
+            out[incident_id].append((player_id, name, car_number, role))
     return out
 
 
