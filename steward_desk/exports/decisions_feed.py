@@ -28,7 +28,7 @@ from sqlmodel import Session, col
 from steward_desk.core.model import IncidentStatus
 from steward_desk.core.rulebook import Rulebook
 from steward_desk.exports.atomic import ExportError, write_atomic
-from steward_desk.exports.records import feed_decisions
+from steward_desk.exports.records import read_feed, shape_feed
 from steward_desk.signing import base64url
 from steward_desk.signing.canonical import canonical_bytes
 from steward_desk.signing.chain import next_link
@@ -127,13 +127,15 @@ def export_decisions(
     with _no_gc_pauses():
         started = time.perf_counter()
         report(0, 3, "Reading the decisions")
-        found = feed_decisions(store, event=event)
-        league = found.league if found.league is not None else _league_name(store)
-        event_name = found.event if found.event is not None else event
+        rows = read_feed(store, event=event)
         clock["load_ms"] = _since(started)
 
-        report(1, 3, f"Signing {len(found.entries)} decisions")
         started = time.perf_counter()
+        found = shape_feed(rows)
+        del rows
+        league = found.league if found.league is not None else _league_name(store)
+        event_name = found.event if found.event is not None else event
+        report(1, 3, f"Signing {len(found.entries)} decisions")
         content = feed_payload(
             found.entries,
             league=league,

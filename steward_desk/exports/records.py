@@ -244,12 +244,32 @@ def feed_decisions(store: Store, *, event: str | None = None) -> FeedDecisions:
     category names — and builds plain dicts straight from column rows. `event` as in
     `load_decisions`; LookupError when it names no event.
     """
+    return shape_feed(read_feed(store, event=event))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRows:
+    """The rows a feed is made of, as read from the database (see `read_feed`)."""
+
+    rows: list[Any]
+    involved: dict[str, list[_Involved]]
+    cars: dict[tuple[str, str], tuple[int, str, str]]
+    event: str | None
+
+
+def read_feed(store: Store, *, event: str | None = None) -> FeedRows:
+    """The database half of `feed_decisions`: one read, column rows only."""
     with store.read() as session:
         rows, scope = _decision_rows(session, event, _FEED_COLUMNS)
         involved = _involved(session, scope) if rows else {}
         missing = any(car is None for people in involved.values() for _, _, car, _ in people)
         cars = _cars(session, scope) if missing else {}
+    return FeedRows(rows, involved, cars, event)
 
+
+def shape_feed(read: FeedRows) -> FeedDecisions:
+    """The Python half of `feed_decisions`: the feed's entries from the rows."""
+    rows, involved, cars, event = read.rows, read.involved, read.cars, read.event
     # Every case's drivers once, as (player id, name, car number, role).
     session_of = {row[6]: row[8] for row in rows}
     people_of = {
@@ -262,7 +282,7 @@ def feed_decisions(store: Store, *, event: str | None = None) -> FeedDecisions:
             )
             for player_id, name, car, role in people
         ]
-        if missing
+        if cars
         else people
         for incident_id, people in involved.items()
     }
