@@ -157,11 +157,11 @@ def decode_acc_bytes(data: bytes, source: str | Path) -> str:
     BOM first; else many NUL bytes at odd offsets mean UTF-16 LE (what the server writes),
     at even offsets UTF-16 BE; else UTF-8. Bytes that are none of these raise AccResultsError.
     """
-    return _decode(data, *_encoding(data, source), source)
+    return _decode(data, *sniff_encoding(data, source), source)
 
 
-def _encoding(data: bytes, source: str | Path) -> tuple[int, str]:
-    """How many BOM bytes to skip, and the encoding of the rest."""
+def sniff_encoding(data: bytes, source: str | Path) -> tuple[int, str]:
+    """How many BOM bytes to skip, and the encoding of the rest (see decode_acc_bytes)."""
     if not data:
         raise AccResultsError(source, "", "the file is empty")
     if data.startswith(b"\xff\xfe"):
@@ -222,7 +222,7 @@ def parse_acc_results(data: bytes, source: str | Path) -> AccSession:
 
 def _typed_session(data: bytes, source: str | Path) -> AccSession | None:
     """The fast reading (acc_typed), or None when the file needs the lenient one."""
-    skip, encoding = _encoding(data, source)
+    skip, encoding = sniff_encoding(data, source)
     # UTF-8 goes to msgspec as bytes, never decoded to a str first (a 2 MB file: 1 ms).
     typed = decode_typed(
         memoryview(data)[skip:] if encoding == "utf-8" else _decode(data, skip, encoding, source)

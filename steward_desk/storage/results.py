@@ -141,34 +141,36 @@ class ResultsRepository:
 
         entry_ids = {car.car_id: new_id() for car in acc.cars}
         car_rows = [
-            {
-                "id": entry_ids[car.car_id],
-                "session_id": race_id,
-                "car_id": car.car_id,
-                "race_number": car.race_number,
-                "car_model": car.car_model,
-                "car_model_name": car.car_model_name,
-                "car_class": car.car_class,
-                "cup_category": car.cup_category,
-                "team_name": car.team_name,
-                "position": car.position,
-                "lap_count": car.lap_count,
-                "total_time_ms": car.total_time_ms,
-                "best_lap_ms": car.best_lap_ms,
-                "missing_mandatory_pitstop": car.missing_mandatory_pitstop,
-            }
+            (
+                entry_ids[car.car_id],
+                race_id,
+                car.car_id,
+                car.race_number,
+                car.car_model,
+                car.car_model_name,
+                car.car_class,
+                car.cup_category,
+                car.team_name,
+                car.position,
+                car.lap_count,
+                car.total_time_ms,
+                car.best_lap_ms,
+                car.missing_mandatory_pitstop,
+            )
             for car in acc.cars
         ]
         link_rows = [
-            {"car_entry_id": entry_ids[car.car_id], "driver_index": index, "player_id": d.player_id}
+            (entry_ids[car.car_id], index, d.player_id)
             for car in acc.cars
             for index, d in enumerate(car.drivers)
             if d.player_id
         ]
-        players = {row["player_id"] for row in link_rows}
+        players = {row[2] for row in link_rows}
         _store_drivers(session, acc)  # drivers first: the links point at them
-        sql_rows.insert_dicts(session, CarEntry, car_rows)
-        sql_rows.insert_dicts(session, CarDriver, link_rows)
+        sql_rows.insert_tuples(session, CarEntry, _CAR_COLUMNS, car_rows)
+        sql_rows.insert_tuples(
+            session, CarDriver, ("car_entry_id", "driver_index", "player_id"), link_rows
+        )
         # The bulk of a long race (11,000+ laps) as one row of JSON arrays per car.
         lap_rows = [
             (
@@ -432,6 +434,22 @@ def _store_drivers(session: Session, acc: AccSession) -> None:
     )
 
 
+_CAR_COLUMNS = (
+    "id",
+    "session_id",
+    "car_id",
+    "race_number",
+    "car_model",
+    "car_model_name",
+    "car_class",
+    "cup_category",
+    "team_name",
+    "position",
+    "lap_count",
+    "total_time_ms",
+    "best_lap_ms",
+    "missing_mandatory_pitstop",
+)
 _CAR_LAPS_COLUMNS = ("car_entry_id", "laps", "lap_time_ms", "valid", "driver_index", "splits")
 
 

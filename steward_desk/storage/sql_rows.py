@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from pydantic_core import PydanticUndefined
@@ -100,7 +101,8 @@ def insert_dicts(
     """INSERT rows given as dicts (all with the keys of the first)."""
     if rows:
         columns = tuple(rows[0])
-        insert_tuples(session, model, columns, [tuple(r[c] for c in columns) for r in rows])
+        pick = itemgetter(*columns) if len(columns) > 1 else lambda r: (r[columns[0]],)
+        insert_tuples(session, model, columns, list(map(pick, rows)))
 
 
 def new_row(model: type[SQLModel], **values: object) -> dict[str, object]:
