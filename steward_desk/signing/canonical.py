@@ -23,6 +23,7 @@ from typing import Any
 
 import rfc8785
 
+from steward_desk.signing.bulk import gc_paused
 from steward_desk.signing.errors import JsonError, Refusal
 
 # Documents we sign are bundles of hundreds of verdicts or feeds of thousands of decisions:
@@ -78,15 +79,16 @@ def parse_if_canonical(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tu
         return False, None
     try:
         text = data.decode("utf-8")
-        value = json.loads(
-            text,
-            parse_int=_safe_integer,
-            parse_constant=_refuse_constant,
-            parse_float=_refuse_float,
-        )
-        again = json.dumps(
-            value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-        ).encode("utf-8")
+        with gc_paused():
+            value = json.loads(
+                text,
+                parse_int=_safe_integer,
+                parse_constant=_refuse_constant,
+                parse_float=_refuse_float,
+            )
+            again = json.dumps(
+                value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+            ).encode("utf-8")
     except (ValueError, RecursionError, _NotInteger):
         return False, None
     if again != data:
