@@ -25,7 +25,7 @@ from sqlmodel import Session, col
 
 from steward_desk.core.model import IncidentStatus
 from steward_desk.core.rulebook import Rulebook
-from steward_desk.exports.atomic import ExportError, write_atomic
+from steward_desk.exports.atomic import ExportError, link_atomic, write_atomic
 from steward_desk.exports.records import read_feed, shape_feed
 from steward_desk.signing import base64url
 from steward_desk.signing.bulk import gc_paused
@@ -156,9 +156,10 @@ def export_decisions(
     said = base64url.encode(said_hash.digest())
     chain = FeedChain(state_dir)
     last = chain.last()
-    reissued = last is not None and last.content == said and chain.feed_file.is_file()
-    if last is not None and reissued:
-        data, seq, prev = chain.feed_file.read_bytes(), last.seq, last.prev
+    kept = chain.kept(last) if last is not None and last.content == said else None
+    reissued = last is not None and kept is not None
+    if last is not None and kept is not None:
+        data, seq, prev = kept, last.seq, last.prev
     else:
         seq, prev = chain.next_link()
         data = sign_payload(linked_payload(body, seq, prev), key)
@@ -184,7 +185,7 @@ def export_decisions(
         # Files last, inside the transaction: a failed write rolls the marks back.
         write_atomic(out, data)
         if not reissued:
-            chain.remember(data, seq, prev, said, data_hash)
+            chain.remember(data, seq, prev, said, data_hash, written=out)
     clock["write_ms"] = _since(started)
     report(3, 3, "Feed written")
     return FeedResult(
@@ -323,10 +324,29 @@ class FeedChain:
                 self.feed_file, f"the last feed kept here is unusable: {error}"
             ) from None
 
+    def kept(self, last: LastFeed) -> bytes | None:
+        """The bytes of the last feed as kept here, when they still are what was issued."""
+        try:
+            data = self.feed_file.read_bytes()
+        except OSError:
+            return None
+        # The kept file may be a second name of the exported one (see `remember`): an edit
+        # in place there would show here, and must not be re-issued as the signed feed.
+        return data if document_hash(data) == last.hash else None
+
     def remember(
-        self, data: bytes, seq: int, prev: str | None, content: str, data_hash: str | None = None
+        self,
+        data: bytes,
+        seq: int,
+        prev: str | None,
+        content: str,
+        data_hash: str | None = None,
+        *,
+        written: Path | None = None,
     ) -> None:
-        write_atomic(self.feed_file, data)
+        """Keep `data` (already written to `written`, when given) and its link."""
+        if written is None or not link_atomic(written, self.feed_file):
+            write_atomic(self.feed_file, data)
         state = {
             "seq": seq,
             "prev": prev,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -203,3 +204,45 @@ def test_the_desk_keeps_the_last_feeds_seq_and_hash_and_refuses_a_damaged_record
     code, _, err = export(capsys, admin, tmp_path / "next.json", "--issued-at", now_iso())
     assert code == 1 and "the record of the last feed is damaged" in err
     assert not (tmp_path / "next.json").exists()
+
+
+def test_the_desk_keeps_the_last_feed_without_writing_it_twice_and_a_copy_where_it_must(
+    league: League,
+    admin: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one = tmp_path / "one.json"
+    assert export(capsys, admin, one, "--issued-at", "2025-05-10T12:00:00Z")[0] == 0
+    kept = league.paths.home / "exports" / LAST_FEED_FILE
+    assert kept.read_bytes() == one.read_bytes()
+    assert os.path.samefile(kept, one)  # a second name of the same file: no copy written
+
+    # Where no hard link can be made (another drive), the desk writes a copy.
+    def no_links(*_: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    two = tmp_path / "two.json"
+    assert export(capsys, admin, two, "--issued-at", "2025-05-10T13:00:00Z")[0] == 0
+    assert kept.read_bytes() == two.read_bytes() and not os.path.samefile(kept, two)
+    assert not [p for p in kept.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_a_feed_edited_in_place_after_export_is_not_reissued_as_signed(
+    league: League, admin: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one, issued = tmp_path / "one.json", now_iso()
+    assert export(capsys, admin, one, "--issued-at", issued)[0] == 0
+    signed = one.read_bytes()
+    with one.open("r+b") as edited:  # e.g. a tool that rewrites the file where it stands
+        edited.seek(signed.index(b'"payload":"') + 100)
+        edited.write(b"A" if signed[signed.index(b'"payload":"') + 100] != ord("A") else b"B")
+
+    two = tmp_path / "two.json"
+    code, _, err = export(capsys, admin, two, "--issued-at", issued)
+    assert code == 0 and "re-issued" not in err and "seq 2" in err
+    code, stdout, _ = run(capsys, *admin, "verify", str(two))
+    assert code == 0, stdout
+    assert payload_of(two)["prev"] == document_hash(signed)
