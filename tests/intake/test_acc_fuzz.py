@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from steward_desk.intake import acc_results
 from steward_desk.intake.acc_results import AccSession, parse_acc_results, read_acc_file
 from steward_desk.intake.errors import AccResultsError
 
@@ -107,3 +108,31 @@ def test_any_json_text_document_is_refused_or_read(text):
         json.dumps({"sessionType": "R", "trackName": text, "sessionResult": text}).encode()
     )
     parse_or_refuse(text.encode("utf-16-le"))
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_fast_and_the_lenient_reading_agree_on_any_document_both_accept(
+    race_doc, acc_bytes, data
+):
+    """Two readers (typed msgspec decode for well-formed files, json.loads + a key-naming
+    reader for the rest) must never disagree: mutate a race, read it both ways, compare."""
+    doc = race_doc()
+    for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+        path = data.draw(st.sampled_from(_paths(doc)), label="path")
+        parent = doc
+        for step in path[:-1]:
+            parent = parent[step]
+        parent[path[-1]] = data.draw(json_values, label="value")
+    raw = acc_bytes(doc, "utf-8")
+    try:
+        fast = parse_acc_results(raw, "fuzz.json")  # typed when it can be
+    except AccResultsError:
+        fast = None
+    try:
+        # The lenient reader alone (private: no public switch picks it for a good file).
+        lenient = acc_results._results(json.loads(raw), raw, "fuzz.json")
+    except AccResultsError:
+        lenient = None
+    assert (fast is None) == (lenient is None)
+    assert fast == lenient
