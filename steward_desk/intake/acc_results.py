@@ -5,6 +5,12 @@ editors arrive with a BOM or as UTF-8, the root object repeats `sessionType`, "n
 INT32_MAX (or a uint32 wrap-around near 2³²), keys come and go between 2019 and 2025, and
 the leaderboard order is the classification. This module reads all of that and returns
 frozen dataclasses; it stores nothing.
+
+Two readings, one meaning: a well-formed file is decoded strictly into typed structs by
+msgspec (acc_typed, acc_laps: several times faster than json.loads, which matters for an
+8-hour race); anything else is read with json.loads and a lenient reader whose errors name
+the key. Both hand raw values to the same `_make_car` / AccCarLaps, and tests check that the
+two readings agree.
 """
 
 from __future__ import annotations
@@ -22,8 +28,6 @@ from steward_desk.intake.acc_cars import car_class, car_model, is_console_server
 from steward_desk.intake.acc_laps import NO_TIME, AccCarLaps, AccLap, group_typed_laps
 from steward_desk.intake.acc_typed import TypedLine, TypedResult, decode_typed
 from steward_desk.intake.errors import AccResultsError
-
-__all__ = ["NO_TIME", "AccCarLaps", "AccLap"]  # re-exported: they belong to a session's API
 
 _NUMERIC_SESSION_TYPES = {0: "FP", 4: "Q", 10: "R"}  # the handbook's enum, seen in old tools
 STAND_IN_PREFIX = "name:"  # a driver id made from the name: the file had no playerId
