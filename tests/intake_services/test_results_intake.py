@@ -245,6 +245,22 @@ def test_drivers_without_a_player_id_are_stored_once_under_their_name(
     assert links == [(2,)]
 
 
+def test_removing_a_league_removes_its_packed_laps_too(tmp_path: Path) -> None:
+    """The demo's rebuild deletes its league with everything filed under it, laps included."""
+    paths = Paths(home=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.sqlite'}").ensure()
+    store = Store.open(paths)
+    try:
+        import_results(store, weekend_files(tmp_path / "weekend"), league="Sprint (demo)")
+        with store.engine.connect() as c:
+            assert c.exec_driver_sql("SELECT count(*) FROM car_laps").scalar() == 27
+        assert store.league.delete_league("Sprint (demo)")
+        with store.engine.connect() as c:
+            for table in ("car_laps", "car_entry", "session", "event"):
+                assert c.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0, table
+    finally:
+        store.close()
+
+
 # -- fuzz: whatever bytes arrive, exit 0 or a message and exit 1 --------------------------
 
 _GOOD = None
