@@ -57,7 +57,7 @@ CARS = 30
 
 
 CPU: dict[str, float] = {}
-STEPS = ("load_ms", "build_ms", "canonical_ms", "sign_ms", "write_ms")
+STEPS = ("load_ms", "build_ms", "canonical_ms", "sign_ms", "write_ms", "of_which_publish_marks_ms")
 
 
 def timed(action: Callable[[], Any], name: str = "") -> tuple[float, Any]:

@@ -118,7 +118,7 @@ def export_decisions(
     `state_dir` keeps the last feed issued (for `seq`/`prev`). LookupError when `event` names
     no event; ExportError when a file cannot be written (the database is then unchanged).
     `timings`, when given, receives the milliseconds of each step (load, build, canonical,
-    sign, write) for the benchmark.
+    sign, write, and of the write the publish marks) for the benchmark.
     """
     report = progress or (lambda done, total, text: None)
     issued = (issued_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -171,6 +171,7 @@ def export_decisions(
     newly = found.unpublished
     with store.transaction() as session:
         _mark_published(session, newly, found.unpublished_incidents, issued)
+        clock["of_which_publish_marks_ms"] = _since(started)
         audit.record(
             session,
             store.actor,
