@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from steward_desk.core.model import Driver, Outcome, Penalty, PenaltyType
 from steward_desk.core.rulebook import Rulebook, UnknownIdError
+from steward_desk.signing.bulk import gc_paused
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import (
     CarDriver,
@@ -146,6 +147,11 @@ def load_decisions(
 
     `event` matches an event's name or id; LookupError when it names no event.
     """
+    with gc_paused():  # tens of thousands of new records and parties, none in a cycle
+        return _load_decisions(store, rulebook, event)
+
+
+def _load_decisions(store: Store, rulebook: Rulebook, event: str | None) -> list[DecisionRecord]:
     with store.read() as session:
         rows, scope = _decision_rows(session, event, _RECORD_COLUMNS)
         superseded_by = {
