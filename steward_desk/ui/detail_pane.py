@@ -10,7 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from steward_desk.core.model import IncidentDetail, format_race_time
-from steward_desk.ui.queue_model import category_label, deadline_label
+from steward_desk.ui.queue_model import category_label, deadline_label, shown_id
 
 _ROLE_LABELS = {"reporter": "Reporter", "accused": "Accused", "affected": "Affected"}
 
@@ -79,7 +79,7 @@ class DetailPane(QWidget):
             car = f"#{d.car_number}" if d.car_number is not None else ""
             parts.append(
                 f"<tr><td>{_e(_ROLE_LABELS.get(d.role.value, d.role.value))}</td><td>{_e(car)}</td>"
-                f"<td><b>{_e(d.name)}</b></td><td class='muted'>{_e(d.player_id)}</td></tr>"
+                f"<td><b>{_e(d.name)}</b></td><td class='muted'>{_e(shown_id(d.player_id))}</td></tr>"
             )
         parts.append("</table>")
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from steward_desk.core.model import IncidentStatus, IncidentSummary, format_race_time
+from steward_desk.intake.acc_results import has_player_id
 
 NUMBER, STATUS, EVENT, SESSION, CATEGORY, INVOLVED, REPORTED, DEADLINE, FLAGS = range(9)
 HEADERS = (
@@ -51,6 +52,12 @@ Index = QModelIndex | QPersistentModelIndex
 
 def category_label(category: str | None) -> str:
     return category.replace("_", " ").capitalize() if category else "—"
+
+
+def shown_id(player_id: str) -> str:
+    """A driver's id as a steward reads it: a stand-in made from the name (2019 result files
+    carry no player id) says so instead of showing its internal spelling."""
+    return player_id if has_player_id(player_id) else "no player id in the file"
 
 
 def deadline_label(deadline: datetime | None, now: datetime) -> str:
@@ -186,7 +193,9 @@ class IncidentTableModel(QAbstractTableModel):
                     for f in s.findings
                 )
             if column == INVOLVED:
-                return "\n".join(f"{d.role.value}: {d.name} ({d.player_id})" for d in s.involved)
+                return "\n".join(
+                    f"{d.role.value}: {d.name} ({shown_id(d.player_id)})" for d in s.involved
+                )
         if role == Qt.ItemDataRole.TextAlignmentRole and column == NUMBER:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
