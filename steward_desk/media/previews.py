@@ -142,7 +142,7 @@ def build_segment(
                 blobs[found] = b"".join(bytes(p) for p in encoder.encode(picture))
                 if found == last:
                     break
-                if len(blobs) % 30 == 0:
+                if len(blobs) % 8 == 0:  # a closing workspace waits at most this many frames
                     raise_if_cancelled(cancel, source, "preparing scrub previews")
                     if progress is not None:
                         progress(len(blobs) / count)
