@@ -157,12 +157,11 @@ def export_decisions(
     chain = FeedChain(state_dir)
     last = chain.last()
     kept = chain.kept(last) if last is not None and last.content == said else None
-    reissued = last is not None and kept is not None
-    if last is not None and kept is not None:
-        data, seq, prev = kept, last.seq, last.prev
+    if last is not None and kept is not None:  # nothing changed: the same bytes again
+        data, seq, prev, reissued = kept, last.seq, last.prev, True
     else:
         seq, prev = chain.next_link()
-        data = sign_payload(linked_payload(body, seq, prev), key)
+        data, reissued = sign_payload(linked_payload(body, seq, prev), key), False
     data_hash = document_hash(data)
     clock["sign_ms"] = _since(started)
 

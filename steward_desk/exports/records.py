@@ -483,9 +483,7 @@ def _decision_rows(
             .join(RaceSession, col(RaceSession.id) == Incident.session_id)
             .where(col(RaceSession.event_id).in_(known))
         )
-    rows = session.connection().execute(query).all()
-    rows.sort(key=_oldest_first)
-    return rows, scope
+    return sorted(session.connection().execute(query), key=_oldest_first), scope
 
 
 def _oldest_first(row: Any) -> tuple[datetime, int, str]:
@@ -653,7 +651,7 @@ def _body_slowly(text: str) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-_SCAN_JSON = json.JSONDecoder().scan_once
+_SCAN_JSON = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _penalty_json(raw: object) -> dict[str, Any] | None:
