@@ -127,8 +127,10 @@ def encode_acc(doc: Doc, encoding: str = "utf-16-le", *, duplicate_type: bool = 
     if duplicate_type and "sessionType" in doc and '    "serverName"' in text:
         head, sep, tail = text.partition('    "serverName"')
         line_end = tail.index("\n")
-        repeated = f'\n    "sessionType": {json.dumps(doc["sessionType"])},'
-        text = head + sep + tail[:line_end] + repeated + tail[line_end:]
+        # Only after a one-line value (a fuzzed serverName may be a list over many lines).
+        if tail[:line_end].endswith(","):
+            repeated = f'\n    "sessionType": {json.dumps(doc["sessionType"])},'
+            text = head + sep + tail[:line_end] + repeated + tail[line_end:]
     if encoding == "utf-16-le-bom":
         return b"\xff\xfe" + text.encode("utf-16-le")
     return text.encode(encoding)
