@@ -682,7 +682,8 @@ def _utc(moment: datetime) -> datetime:
 
 def _stamp(moment: datetime) -> str:
     """`2025-05-02T20:00:00Z`: whole seconds, UTC."""
-    moment = _utc(moment)
+    if moment.tzinfo is not UTC:
+        moment = _utc(moment)
     if moment.year < 1000:  # strftime leaves such years unpadded; keep its spelling
         return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     return moment.isoformat(timespec="seconds")[:19] + "Z"
