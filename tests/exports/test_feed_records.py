@@ -4,14 +4,16 @@ every other export (notices, documents) reads about the same decisions."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from league_fixture import League, correct_rejoin, player, report
 from sqlalchemy import update
 
 from steward_desk.core.rulebook import load_rulebook
-from steward_desk.exports.records import feed_decisions, load_decisions
+from steward_desk.exports.records import _stamp, feed_decisions, load_decisions
 from steward_desk.storage.tables import Decision, Involvement
 
 
@@ -98,3 +100,17 @@ def test_a_decision_body_the_fast_reader_cannot_take_is_read_as_before(league: L
     assert found.entries == [record.feed_json() for record in records]
     contact = next(e for e in found.entries if e["id"] == league.decisions["contact"])
     assert (contact["outcome"], contact["penalty"]) == ("warning", None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 1, 12),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=2)), None]),
+    )
+)
+def test_decision_times_are_written_as_whole_utc_seconds_as_ever(moment: datetime) -> None:
+    # The feed's stamp takes a shortcut (isoformat); it must spell what strftime spelled.
+    utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    assert _stamp(moment) == utc.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
