@@ -18,7 +18,6 @@ from steward_desk.core.model import Driver, EventKind
 from steward_desk.storage import audit, sql_rows
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import (
-    AuditLog,
     CarDriver,
     CarEntry,
     CarLaps,
@@ -27,7 +26,6 @@ from steward_desk.storage.tables import (
     GamePenalty,
     League,
     RaceSession,
-    new_id,
 )
 
 if TYPE_CHECKING:
@@ -122,8 +120,10 @@ class ResultsRepository:
             session, _ensure_league(session, league), event, kind, round, final_round, acc.track
         )
         ended = ended_at or time_from_filename(source)
+        race_id, *car_ids = sql_rows.new_ids(1 + len(acc.cars))
         race = sql_rows.new_row(
             RaceSession,
+            id=race_id,
             event_id=event_id,
             type=acc.session_type.value,
             raw_type=acc.raw_session_type,
@@ -137,9 +137,8 @@ class ResultsRepository:
             source_sha256=acc.sha256,
         )
         sql_rows.insert_dicts(session, RaceSession, [race])
-        race_id = race["id"]
 
-        entry_ids = {car.car_id: new_id() for car in acc.cars}
+        entry_ids = {car.car_id: car_id for car, car_id in zip(acc.cars, car_ids, strict=True)}
         car_rows = [
             (
                 entry_ids[car.car_id],
@@ -201,10 +200,8 @@ class ResultsRepository:
             for p in acc.penalties
         ]
         sql_rows.insert_dicts(session, GamePenalty, penalty_rows)
-        # audit.record's own entry, written with the rest rather than by a late ORM flush.
-        entry = _Captured()
-        audit.record(
-            entry,  # type: ignore[arg-type]
+        audit.record_now(
+            session,
             self.store.actor,
             "results.imported",
             "session",
@@ -214,7 +211,6 @@ class ResultsRepository:
             cars=len(car_rows),
             laps=stored_laps,
         )
-        sql_rows.insert_models(session, entry.added)
         return ImportedSession(
             str(race_id), event_id, True, len(car_rows), len(players), stored_laps, source
         )
@@ -361,16 +357,6 @@ def _ensure_event(
         sql_rows.insert_dicts(session, Event, [event])
         event_id = event["id"]
     return str(event_id)
-
-
-class _Captured:
-    """Stands in for the session in audit.record: keeps the entry it adds, for a plain insert."""
-
-    def __init__(self) -> None:
-        self.added: list[AuditLog] = []
-
-    def add(self, entry: AuditLog) -> None:
-        self.added.append(entry)
 
 
 _DRIVER_COLUMNS = ("player_id", "first_name", "last_name", "short_name", "nationality")

@@ -124,14 +124,15 @@ def test_the_fast_and_the_lenient_reading_agree_on_any_document_both_accept(
         for step in path[:-1]:
             parent = parent[step]
         parent[path[-1]] = data.draw(json_values, label="value")
-    raw = acc_bytes(doc, "utf-8")
+    raw = acc_bytes(doc, data.draw(st.sampled_from(["utf-8", "utf-16-le"]), label="enc"))
     try:
         fast = parse_acc_results(raw, "fuzz.json")  # typed when it can be
     except AccResultsError:
         fast = None
     try:
         # The lenient reader alone (private: no public switch picks it for a good file).
-        lenient = acc_results._results(json.loads(raw), raw, "fuzz.json")
+        text = acc_results.decode_acc_bytes(raw, "fuzz.json")
+        lenient = acc_results._results(json.loads(text), raw, "fuzz.json")
     except AccResultsError:
         lenient = None
     assert (fast is None) == (lenient is None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from steward_desk.intake.acc_results import (
     parse_acc_entrylist,
     parse_acc_results,
     read_acc_file,
+    sha256_soon,
 )
 from steward_desk.intake.errors import AccResultsError
 
@@ -426,3 +428,9 @@ def test_two_leaderboard_lines_with_one_car_id_are_refused_by_name(race_doc, acc
         parse_acc_results(acc_bytes(doc), "R.json")
     assert caught.value.key_path == "sessionResult.leaderBoardLines[2].car.carId"
     assert "already the car of leaderBoardLines[0]" in str(caught.value)
+
+
+def test_the_file_hash_worked_out_beside_the_parse_is_the_files_sha256() -> None:
+    files = [b"", b"{}", os.urandom(70_000), os.urandom(600_000)]
+    pending = [sha256_soon(data) for data in files]  # several in flight at once
+    assert [digest() for digest in pending] == [hashlib.sha256(d).hexdigest() for d in files]

@@ -315,3 +315,52 @@ def test_mutated_result_files_import_or_are_refused_cleanly(
         assert desk.counts() == before
     else:
         assert "imported" in result.err
+
+
+def test_an_import_is_audited_and_its_rows_get_new_uuid4_ids(tmp_path: Path) -> None:
+    """The audit entry (written as a plain row with the rest) reads back as audit.record's
+    would: who, what, which session, the file and its SHA-256; every id is a fresh uuid4."""
+    import hashlib
+    import re
+    import uuid
+
+    from steward_desk.storage.audit import entries_for, record
+
+    paths = Paths(home=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.sqlite'}").ensure()
+    store = Store.open(paths)
+    store.actor = "Chief Steward"
+    try:
+        race = weekend_files(tmp_path / "weekend")[-1]
+        (imported,) = import_results(store, [race], event=EVENT).sessions
+        with store.read() as session:
+            (entry,) = entries_for(session, imported.session_id)
+        assert (entry.actor, entry.action, entry.entity) == (
+            "Chief Steward",
+            "results.imported",
+            "session",
+        )
+        with store.transaction() as session:
+            record(session, "Chief Steward", "something.else")  # the ORM way, for comparison
+        with store.engine.connect() as c:
+            fast, orm = (row[0] for row in c.exec_driver_sql("SELECT at FROM audit_log"))
+        # Stored alike: the same text shape (UTC), so ordering and reading agree.
+        assert re.sub(r"\d", "0", fast) == re.sub(r"\d", "0", orm)
+        assert fast <= orm
+        assert json.loads(entry.detail_json) == {
+            "file": str(race),
+            "sha256": hashlib.sha256(race.read_bytes()).hexdigest(),
+            "cars": imported.cars,
+            "laps": imported.laps,
+        }
+        with store.engine.connect() as c:
+            ids = [imported.session_id] + [
+                row[0]
+                for row in c.exec_driver_sql(
+                    "SELECT id FROM car_entry WHERE session_id = ?", (imported.session_id,)
+                )
+            ]
+        assert len(ids) == 1 + imported.cars == len(set(ids))
+        for text in ids:
+            assert uuid.UUID(text).version == 4 and str(uuid.UUID(text)) == text
+    finally:
+        store.close()
