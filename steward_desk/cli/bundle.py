@@ -10,13 +10,13 @@ from steward_desk.cli.cases import read_signed_file
 from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError
 from steward_desk.cli.keys import add_passphrase_option, desk_key, desk_keyset
-from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
-from steward_desk.panel.bundles import export_bundle, import_bundles, steward_recusals
+from steward_desk.cli.rulebook import active_rulebook
 from steward_desk.panel.errors import PanelError
 from steward_desk.signing.errors import SigningError
 from steward_desk.signing.keystore import KeyStore
-from steward_desk.storage.stewards import desk_steward
-from steward_desk.storage.verdicts import VerdictRepository
+
+# The storage layer (SQLModel, ~0.5 s to import) is imported by the handlers that use it, so
+# commands that do not (`verify`, `--help`) start quickly.
 
 
 def register(sub: Any) -> None:
@@ -36,6 +36,10 @@ def register(sub: Any) -> None:
 
 
 def export_verdicts(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.panel.bundles import export_bundle, steward_recusals
+    from steward_desk.storage.stewards import desk_steward
+    from steward_desk.storage.verdicts import VerdictRepository
+
     key, identity = desk_key(args, ctx)
     store = ctx.store()
     store.actor = identity.name
@@ -60,6 +64,8 @@ def export_verdicts(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def import_verdicts(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.panel.bundles import import_bundles
+
     files = [(str(path), read_signed_file(path)) for path in args.files]
     keys = KeyStore(ctx.paths.keys_dir)
     try:
@@ -96,11 +102,3 @@ def import_verdicts(args: argparse.Namespace, ctx: Context) -> int:
             }
         )
     return 0
-
-
-def active_rulebook() -> Rulebook:
-    """The active rulebook (env STEWARD_DESK_RULEBOOK, else the bundled one), or CliError."""
-    try:
-        return load_rulebook()
-    except RulebookError as error:
-        raise CliError(str(error)) from None

@@ -9,9 +9,7 @@ from typing import Any
 from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError
 from steward_desk.cli.keys import add_passphrase_option, desk_key, desk_keyset
-from steward_desk.panel.case_pack import export_case_pack, import_case_pack
-from steward_desk.panel.documents import MAX_DOCUMENT_BYTES
-from steward_desk.panel.errors import PanelError
+from steward_desk.panel.errors import MAX_DOCUMENT_BYTES, PanelError
 
 
 def register(sub: Any) -> None:
@@ -32,6 +30,8 @@ def register(sub: Any) -> None:
 
 
 def export_cases(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.panel.case_pack import export_case_pack  # the storage layer: only here
+
     key, identity = desk_key(args, ctx)
     store = ctx.store()
     store.actor = identity.name
@@ -50,6 +50,8 @@ def export_cases(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def import_cases(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.panel.case_pack import import_case_pack  # the storage layer: only here
+
     data = read_signed_file(args.file)
     keyset = desk_keyset(ctx)
     try:

@@ -14,21 +14,24 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from steward_desk.cli.bundle import active_rulebook
 from steward_desk.cli.cases import read_signed_file
 from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError, UsageError
 from steward_desk.cli.keys import add_passphrase_option, desk_key, desk_keyset
+from steward_desk.cli.rulebook import active_rulebook
 from steward_desk.core.panel import FIELDS
-from steward_desk.panel.cosign import collect_cosignatures, cosign
-from steward_desk.panel.decisions import decide
 from steward_desk.panel.errors import PanelError
-from steward_desk.panel.merge import IncidentPanel, merge_view
 from steward_desk.signing.canonical import loads_strict
 from steward_desk.signing.errors import JsonError
 from steward_desk.signing.keystore import write_private
+
+if TYPE_CHECKING:
+    from steward_desk.panel.merge import IncidentPanel
+
+# The panel's storage-backed work (SQLModel, ~0.5 s to import) is imported by the handlers
+# that use it, so commands that do not (`verify`, `--help`) start quickly.
 
 
 def register(sub: Any) -> None:
@@ -65,6 +68,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _decide(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.panel.decisions import decide
+
     if not args.incident:
         raise UsageError("decide needs --incident ID")
     doc = None
@@ -101,6 +106,8 @@ def _decide(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _show(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.panel.merge import merge_view
+
     store = ctx.store()
     ids = None
     if args.incident:
@@ -140,6 +147,8 @@ def _print_panel(panel: IncidentPanel) -> None:
 
 
 def _cosign(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.panel.cosign import cosign
+
     if args.out is None:
         raise UsageError("decide --cosign FILE needs --out FILE for the co-signed document")
     data = read_signed_file(args.cosign)
@@ -151,6 +160,8 @@ def _cosign(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _collect(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.panel.cosign import collect_cosignatures
+
     files = [(str(path), read_signed_file(path)) for path in args.collect]
     results = collect_cosignatures(ctx.store(), files, desk_keyset(ctx))
     for result in results:

@@ -13,6 +13,7 @@ import configparser
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError
@@ -20,9 +21,13 @@ from steward_desk.cli.rulebook import active_rulebook
 from steward_desk.core.model import Outcome
 from steward_desk.core.verdict import VerdictError
 from steward_desk.core.workflow import WorkflowError
-from steward_desk.storage.incidents import IncidentNotFound
-from steward_desk.storage.stewards import StewardInfo, StewardRepository, desk_steward
-from steward_desk.storage.verdicts import ConflictOfInterest, VerdictRecord, VerdictRepository
+
+if TYPE_CHECKING:
+    from steward_desk.storage.stewards import StewardInfo
+    from steward_desk.storage.verdicts import VerdictRecord, VerdictRepository
+
+# The storage layer (SQLModel, ~0.5 s to import) is imported by the handlers that use it, so
+# commands that do not (`verify`, `--help`) start quickly.
 
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -46,6 +51,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _steward(ctx: Context, ref: str | None) -> StewardInfo:
+    from steward_desk.storage.stewards import StewardRepository, desk_steward
+
     store = ctx.store()
     if ref:
         found = StewardRepository(store).find(ref)
@@ -73,6 +80,8 @@ def _remembered_steward(ctx: Context) -> str | None:
 
 
 def _incident(repo: VerdictRepository, ref: str) -> str:
+    from steward_desk.storage.incidents import IncidentNotFound
+
     try:
         return repo.store.incidents.resolve(ref)
     except IncidentNotFound as error:
@@ -101,6 +110,8 @@ def _read_form(file: str) -> dict[str, object]:
 
 
 def _submit(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.storage.verdicts import ConflictOfInterest, VerdictRepository
+
     rulebook = active_rulebook()
     form = _read_form(args.file)
     repo = VerdictRepository(ctx.store(), rulebook)
@@ -126,6 +137,8 @@ def _submit(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _show(args: argparse.Namespace, ctx: Context) -> int:
+    from steward_desk.storage.verdicts import VerdictRepository
+
     repo = VerdictRepository(ctx.store(), active_rulebook())
     incident_id = _incident(repo, args.incident)
     steward = _steward(ctx, args.steward)

@@ -36,6 +36,7 @@ from steward_desk.panel import documents
 from steward_desk.panel.errors import (
     BAD_CONTENT,
     CONFLICT,
+    MAX_DOCUMENT_BYTES,
     NO_KEY_SET,
     UNKNOWN_INCIDENT,
     BundleError,
@@ -193,11 +194,11 @@ def _import_one(
     rulebook: Rulebook,
     now: datetime | None,
 ) -> BundleImport:
-    if len(data) > documents.MAX_DOCUMENT_BYTES:
+    if len(data) > MAX_DOCUMENT_BYTES:
         raise BundleError(
             "oversized",
             f"the file is {len(data):,} bytes; a bundle is at most "
-            f"{documents.MAX_DOCUMENT_BYTES:,} (is it the right file?)",
+            f"{MAX_DOCUMENT_BYTES:,} (is it the right file?)",
             source=source,
         )
     accepted = documents.accept(

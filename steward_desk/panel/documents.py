@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from steward_desk.panel.errors import PanelError
+from steward_desk.panel.errors import MAX_DOCUMENT_BYTES, PanelError
 from steward_desk.signing.chain import check_link, link_of, next_link
 from steward_desk.signing.errors import SigningError
 from steward_desk.signing.jws import document_bytes, document_hash, sign_flattened
@@ -25,9 +25,9 @@ from steward_desk.signing.validity import check_validity, timestamp
 from steward_desk.signing.verify import Verified, verify
 from steward_desk.storage import panel as rows
 
-# A bundle of 500 verdicts is about 1 MB; a season's case pack a few MB. Far beyond that is an
-# accident (the wrong file dropped) or an attack, refused before parsing.
-MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+# MAX_DOCUMENT_BYTES (panel.errors): a bundle of 500 verdicts is about 1 MB; a season's case
+# pack a few MB. Far beyond that is an accident (the wrong file dropped) or an attack, refused
+# before parsing.
 
 
 @dataclass(frozen=True)

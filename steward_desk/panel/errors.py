@@ -19,6 +19,10 @@ CONFLICT = "conflict"  # the same id already holds something else
 NO_KEY_SET = "no_key_set"
 NOT_DECIDABLE = "not_decidable"
 
+# The largest signed document a desk reads (a case pack, a bundle, a feed): refused unread
+# beyond it. Here, with no storage import, so the command line can check it cheaply.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+
 
 class PanelError(Exception):
     """Base of every panel refusal: `source` (file), `reason`, `detail`, and the checks passed."""

@@ -148,3 +148,21 @@ def test_files_that_are_not_signed_documents_fail_with_a_reason(
     path.write_bytes(content)
     code, lines, _ = run(capsys, "--home", str(home), "verify", str(path))
     assert code == 1 and lines[-1].startswith("FAIL") and words in lines[-1]
+
+
+def test_verifying_and_help_do_not_load_the_storage_layer() -> None:
+    # A league bot runs `steward-desk verify` on every feed: it must start quickly, so no
+    # command module loads SQLModel (half a second) until a handler that needs it runs.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from steward_desk.cli.main import build_parser\n"
+        "build_parser()\n"
+        "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'PySide6') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

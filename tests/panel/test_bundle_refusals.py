@@ -14,7 +14,7 @@ import pytest
 
 from panel.desks import Panel, copy_panel
 from steward_desk.panel.bundles import VERDICTS_CTY
-from steward_desk.panel.documents import MAX_DOCUMENT_BYTES
+from steward_desk.panel.errors import MAX_DOCUMENT_BYTES
 from steward_desk.signing import base64url
 from steward_desk.signing.canonical import canonical_bytes
 from steward_desk.signing.jws import document_hash, unverified_payload

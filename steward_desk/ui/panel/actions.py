@@ -28,8 +28,7 @@ from steward_desk.panel.bundles import (
 )
 from steward_desk.panel.case_pack import CASES_CTY, export_case_pack, import_case_pack
 from steward_desk.panel.decisions import DECISION_CTY, decide
-from steward_desk.panel.documents import MAX_DOCUMENT_BYTES
-from steward_desk.panel.errors import PanelError
+from steward_desk.panel.errors import MAX_DOCUMENT_BYTES, PanelError
 from steward_desk.panel.merge import merge_view
 from steward_desk.signing.envelope import parse_envelope
 from steward_desk.signing.errors import SigningError
