@@ -356,6 +356,9 @@ def main() -> int:
                 min(k["drag_forward"]["frames_per_s"], k["drag_backward"]["frames_per_s"]) >= 20
                 for k in results.values()
             ),
+            "with_previews_drag_ge_20fps_all_kinds": all(
+                k["previews"]["drag_frames_per_s"] >= 20 for k in results.values()
+            ),
         },
     }
     json.dump(doc, sys.stdout, indent=2)
