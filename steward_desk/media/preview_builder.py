@@ -2,8 +2,10 @@
 
 One thread for all clips of the open incident (two cores must also decode the exact frames
 and play video), lowered in priority where the OS allows it per thread (Linux). Work comes as
-"want" requests: a clip and a content time. The newest request goes first, and within one
-request the segment holding that time, then its neighbours outwards; a segment already made
+"want" requests: a clip, a content time and an epoch (the caller's count of the steward's
+moves). The newest epoch goes first; within one epoch, the segments nearest the wanted times
+first, clip after clip (so four clips opened together each get their incident's segment
+before any gets its neighbours), then their neighbours outwards; a segment already made
 (now or in an earlier session: they are kept in the cache folder by source) is never made
 again. The folder is kept under a byte budget, least recently used segments going first.
 """
@@ -22,6 +24,7 @@ from steward_desk.media.footage_index import FootageIndex
 from steward_desk.media.previews import (
     PREVIEW_QUALITY,
     PREVIEW_WIDTH,
+    SEGMENT_SECONDS,
     PreviewSegment,
     build_segment,
     prune,
@@ -64,6 +67,7 @@ class PreviewBuilder:
         budget_bytes: int = DEFAULT_BUDGET,
         width: int = PREVIEW_WIDTH,
         quality: int = PREVIEW_QUALITY,
+        segment_seconds: float = SEGMENT_SECONDS,
         synchronous: bool = False,
     ) -> None:
         self.folder = Path(folder)
@@ -71,9 +75,12 @@ class PreviewBuilder:
         self.on_failed = on_failed
         self.budget_bytes = budget_bytes
         self.width, self.quality = width, quality
+        self.segment_seconds = segment_seconds
         self.synchronous = synchronous
         self._sources: dict[str, _Source] = {}
-        self._queue: list[tuple[str, int]] = []  # (source id, segment first frame), next first
+        # (−epoch, distance rank, arrival, source id, segment first frame): the least goes next.
+        self._queue: list[tuple[int, int, int, str, int]] = []
+        self._arrivals = 0
         self._wake = threading.Condition()
         self._stop = threading.Event()
         self._held = False
@@ -90,16 +97,16 @@ class PreviewBuilder:
         except OSError:
             return []
         stored = stored_segments(self.folder, key) if self.folder.is_dir() else []
-        source = _Source(path, index, key, segment_bounds(index))
+        source = _Source(path, index, key, segment_bounds(index, self.segment_seconds))
         for segment in stored:
             source.done[segment.first] = segment
         with self._wake:
             self._sources[source_id] = source
         return stored
 
-    def want(self, source_id: str, content_ms: float, radius: int = 1) -> None:
+    def want(self, source_id: str, content_ms: float, radius: int = 1, epoch: int = 0) -> None:
         """Make the segment holding `content_ms` of this source, then `radius` segments on
-        each side, before anything asked earlier."""
+        each side: before anything of an earlier epoch, and by distance among the same one."""
         with self._wake:
             source = self._sources.get(source_id)
             if source is None or source.failed:
@@ -110,12 +117,17 @@ class PreviewBuilder:
             order = [at]
             for step in range(1, radius + 1):
                 order += [at + step, at - step]
-            fresh = [
-                (source_id, source.bounds[i])
-                for i in order
+            wanted = [
+                (rank, source.bounds[i])
+                for rank, i in enumerate(order)
                 if 0 <= i < len(source.bounds) and source.bounds[i] not in source.done
             ]
-            self._queue = fresh + [job for job in self._queue if job not in fresh]
+            firsts = {first for _, first in wanted}
+            kept = [job for job in self._queue if job[3] != source_id or job[4] not in firsts]
+            for rank, first in wanted:
+                self._arrivals += 1
+                kept.append((-epoch, (rank + 1) // 2, self._arrivals, source_id, first))
+            self._queue = sorted(kept)
             self._wake.notify()
         if self.synchronous:
             self._drain()
@@ -133,6 +145,11 @@ class PreviewBuilder:
     @property
     def held(self) -> bool:
         return self._held
+
+    def queued(self) -> list[tuple[str, int]]:
+        """(source id, segment first frame) in the order they will be made."""
+        with self._wake:
+            return [(job[3], job[4]) for job in self._queue]
 
     def pending(self) -> int:
         """Segments waiting to be made."""
@@ -163,7 +180,7 @@ class PreviewBuilder:
             with self._wake:
                 if not self._queue or self._held:
                     return
-                source_id, first = self._queue.pop(0)
+                *_, source_id, first = self._queue.pop(0)
                 source = self._sources.get(source_id)
                 if source is None or source.failed or first in source.done:
                     continue

@@ -35,7 +35,7 @@ from steward_desk.media.footage_index import FootageIndex
 
 PREVIEW_WIDTH = 960  # a tile of the 2-tile layout on a 1920-pixel screen
 PREVIEW_QUALITY = 4  # MJPEG quantiser: 2 is best, 31 worst; 4 keeps car edges and text sharp
-SEGMENT_SECONDS = 8.0  # one segment: about this much footage, starting on a keyframe
+SEGMENT_SECONDS = 4.0  # one segment: about this much footage, starting on a keyframe
 SUFFIX = ".sdpreview"
 _MAGIC = b"SDPRV001"
 _TAIL = 16  # footer length (8 bytes, little-endian) + magic

@@ -210,3 +210,32 @@ def test_a_held_builder_makes_nothing_until_released(
     builder.hold(False)
     assert done.wait(30)
     builder.close()
+
+
+def test_clips_opened_together_each_get_their_nearest_segment_first_and_a_move_goes_first(
+    clips: dict[str, ClipInfo], tmp_path: Path
+) -> None:
+    builder = PreviewBuilder(tmp_path, width=160, segment_seconds=1.0)
+    indexes = {}
+    for name in ("h264_60_bframes", "ps4_720p30"):
+        indexes[name] = probe(clips[name].path)
+        builder.add_source(name, clips[name].path, indexes[name])
+    builder.hold(True)  # look at the queue before anything is made
+    for name, index in indexes.items():  # both clips open on their middle
+        builder.want(name, index.duration_ms / 2, radius=2, epoch=0)
+    order = builder.queued()
+
+    def ring(name: str, first: int) -> int:
+        """How many segments from the one holding the clip's middle."""
+        index = indexes[name]
+        bounds = segment_bounds(index, 1.0)
+        middle, _ = segment_range(bounds, index.frames, index.frame_at(index.duration_ms / 2))
+        return abs(bounds.index(first) - bounds.index(middle))
+
+    rings = [ring(name, first) for name, first in order]
+    assert rings == sorted(rings)  # nearest first, clip after clip
+    assert {n for n, _ in order[:2]} == set(indexes)  # each clip's own segment before any ring
+    # The steward parks at the start of the first clip: that segment jumps the queue.
+    builder.want("h264_60_bframes", 0, radius=0, epoch=1)
+    assert builder.queued()[0] == ("h264_60_bframes", 0)
+    builder.close()

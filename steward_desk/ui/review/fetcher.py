@@ -9,8 +9,8 @@ that want determinism (picard's pattern).
 
 With a preview folder, a request is answered in two steps: at once with the exact frame's
 scrub preview when one exists (media/previews.py), then with the original's pixels, which a
-newer request cancels (so a drag never waits for full decodes it has moved past). Every
-request also asks the preview builder for the stretch around it.
+newer request cancels (so a drag never waits for full decodes it has moved past). The
+workspace asks the preview builder (`want_previews`) for the stretch around where it parks.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from steward_desk.media.frame_server import FrameServer
 from steward_desk.media.preview_builder import PreviewBuilder
 from steward_desk.media.previews import PreviewSegment
 
-OPEN_RADIUS = 3  # preview segments made each side of where an incident opens (~±30 s)
+OPEN_RADIUS = 6  # preview segments made each side of where an incident opens (~±24 s)
 
 
 class _Worker:
@@ -125,10 +125,11 @@ class FrameFetcher(QObject):
         self.opened.emit(clip_id, server)
         return server
 
-    def want_previews(self, clip_id: str, content_ms: int, radius: int = 1) -> None:
-        """Ask for scrub previews around `content_ms` of a clip (no-op without a builder)."""
+    def want_previews(self, clip_id: str, content_ms: int, radius: int = 1, epoch: int = 0) -> None:
+        """Ask for scrub previews around `content_ms` of a clip (no-op without a builder);
+        a later `epoch` (the steward moved again) goes before earlier ones."""
         if self.previews is not None:
-            self.previews.want(clip_id, content_ms, radius)
+            self.previews.want(clip_id, max(0, content_ms), radius, epoch)
 
     def _on_preview_built(self, clip_id: str, segment: PreviewSegment) -> None:
         server = self._servers.get(clip_id)
@@ -140,7 +141,6 @@ class FrameFetcher(QObject):
         """Ask for the frame shown at `content_ms`; returns the request's serial (later
         requests have larger serials). Unknown or failed clips are ignored."""
         self._serial += 1
-        self.want_previews(clip_id, content_ms)
         if self.synchronous:
             server = self._servers.get(clip_id)
             if server is not None:

@@ -73,6 +73,7 @@ class ReviewWorkspace(QWidget):
         self.layout_mode = 2
         self._snapshot_wanted = False
         self._home_ms: int | None = None  # where to park while clips open, until a user move
+        self._moves = 0  # the steward's moves so far: previews near the newest are made first
         self._opening = False
         self.fetcher = self._new_fetcher()
         video_ok, reason = video_playback_status()
@@ -361,7 +362,7 @@ class ReviewWorkspace(QWidget):
         self.playback.install_players()
         self._request(entry, self.timeline.position_ms)
         content = track.content_ms(self.timeline.position_ms)
-        self.fetcher.want_previews(clip_id, max(0, content), OPEN_RADIUS)
+        self.fetcher.want_previews(clip_id, content, OPEN_RADIUS, self._moves)
 
     # -- frames -------------------------------------------------------------------------------------------
     def _on_position(self, race_ms: int) -> None:
@@ -369,9 +370,15 @@ class ReviewWorkspace(QWidget):
         if not self._opening:
             self._home_ms = None  # the steward moved: opening clips no longer re-park
         self.playback.on_user_move(race_ms)
+        parked = not self.timeline.playing
+        if parked:
+            self._moves += 1
         for entry in self.entries.values():
             if entry.usable and entry.tile.face != ClipTile.VIDEO:
                 self._request(entry, race_ms)
+                if parked:  # previews for where the steward looks, not for all that plays
+                    content = self.timeline.track(entry.clip_id).content_ms(race_ms)
+                    self.fetcher.want_previews(entry.clip_id, content, 1, self._moves)
 
     def _request(self, entry: ClipEntry, race_ms: int) -> None:
         content = self.timeline.track(entry.clip_id).content_ms(race_ms)
