@@ -18,6 +18,9 @@ Figures per file (best of N runs, milliseconds):
               go to msgspec as they are); parse (JSON + typed objects + SHA-256, decode
               excluded); store (rows written in the open transaction); commit.
               Their sum is close to import_ms.
+bench_acc_floor.py times the steps no import of this design can skip (read, decode, the
+JSON decode itself, the SQL and its commit, SQLAlchemy's transaction), to say how close
+to json.loads the import can get at all.
 """
 
 from __future__ import annotations
