@@ -2,10 +2,10 @@
 
 Prints ONE JSON document on stdout (progress on stderr). Per clip kind:
 
-- `paused_seek_ms.server`: p50/p95 from a paused-seek request (a fresh server: cold cache,
-  the index given, the file already open as in the app, default decoding threads) at a
-  random content time to the exact frame delivered as RGB; `server_1_thread` the same with a
-  single decoding thread.
+- `paused_seek_ms.server`: p50/p95 from a paused-seek request (the server open on the file as
+  in the app, its decoded frames dropped before each request so nothing is cached, default
+  decoding threads) at a random content time to the exact frame delivered as RGB;
+  `server_1_thread` the same with a single decoding thread.
 - `paused_seek_ms.bound`: the decode bound, doing the same with PyAV directly and nothing
   clever: seek to the keyframe at or before the frame, decode forward to its pts, convert it
   to RGB (FFmpeg's default threading; `bound_threaded` with frame threads).
@@ -140,12 +140,12 @@ class Clock:
         return {"wall": _percentiles(self.wall), "cpu": _percentiles(self.cpu)}
 
 
-def server_seek(
-    path: Path, index: FootageIndex, at: float, threads: int | None, clock: Clock
-) -> None:
-    """One cold-cache paused seek through a fresh server (the file already open), checked."""
-    with FrameServer(path, index, threads=threads) as server:
-        frame = clock.measure(lambda: server.frame(at))
+def server_seek(server: FrameServer, at: float, clock: Clock) -> None:
+    """One paused seek to a place not decoded yet (cache dropped; the file and the decoder
+    open, as in the app), checked."""
+    server.drop_cache()
+    frame = clock.measure(lambda: server.frame(at))
+    index, path = server.index, server.path
     expected = index.frame_at(at)
     assert isinstance(frame, Frame)
     if frame.index != expected or read_stamp(frame.image).index != expected:
@@ -174,11 +174,16 @@ def bound_seek(
 def paused_seeks(path: Path, index: FootageIndex, times: list[float]) -> dict[str, Any]:
     """Server and decode bound, interleaved per sample so both see the same machine load."""
     clocks = {name: Clock() for name in ("server", "server_1_thread", "bound", "bound_threaded")}
-    with av.open(str(path)) as plain, av.open(str(path)) as threaded:
+    with (
+        av.open(str(path)) as plain,
+        av.open(str(path)) as threaded,
+        FrameServer(path, index) as server,
+        FrameServer(path, index, threads=1) as single,
+    ):
         threaded.streams.video[0].codec_context.thread_type = "AUTO"
         for at in times:
-            server_seek(path, index, at, None, clocks["server"])
-            server_seek(path, index, at, 1, clocks["server_1_thread"])
+            server_seek(server, at, clocks["server"])
+            server_seek(single, at, clocks["server_1_thread"])
             bound_seek(plain, index, at, clocks["bound"])
             bound_seek(threaded, index, at, clocks["bound_threaded"])
     return {name: clock.summary() for name, clock in clocks.items()}
@@ -236,10 +241,11 @@ def preview_seeks(
 ) -> dict[str, Any]:
     """Paused seeks with previews made: the exact frame's preview, then its original pixels."""
     quick, original = Clock(), Clock()
-    for at in times:
-        expected = index.frame_at(at)
-        with FrameServer(path, index) as server:
-            server.add_previews(segments)
+    with FrameServer(path, index) as server:
+        server.add_previews(segments)
+        for at in times:
+            expected = index.frame_at(at)
+            server.drop_cache()
             shown = quick.measure(lambda at=at: server.quick(at))
             assert isinstance(shown, Frame) and shown.preview
             if shown.index != expected or read_stamp(shown.image).index != expected:

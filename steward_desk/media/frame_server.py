@@ -183,6 +183,15 @@ class FrameServer:
             self._trim(keep=index)
         return Frame(index, self.index.pts_ms(index), self.index.frame_start_ms(index), entry.rgb)
 
+    def drop_cache(self) -> None:
+        """Forget every decoded frame (the file and the decoder stay open): the next request
+        decodes from its keyframe, as a jump to a place not seen yet does."""
+        with self._lock:
+            self._cache.clear()
+            self._cached_bytes = 0
+            self._decoded = None
+            self._last_decoded = self._last_delivered = None
+
     def step(self, index: int, delta: int) -> Frame:
         """The frame `delta` frames from `index` (±1 for a frame step), clamped to the file."""
         return self.frame_by_index(index + delta)

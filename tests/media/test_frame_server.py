@@ -204,3 +204,18 @@ def test_a_ts_capture_is_exact_even_before_it_is_remuxed(tmp_path: Path) -> None
         for i in (75, 31, 30, 29, 60, 0, 89):
             assert read_stamp(server.frame_by_index(i).image).index == i
         assert server.skipped > 0
+
+
+def test_dropping_the_cache_makes_the_next_request_decode_again_and_stay_exact(
+    clips: dict[str, ClipInfo],
+) -> None:
+    with FrameServer(clips["h264_60_bframes"].path) as server:
+        target = server.index.keyframes[1] + 5
+        server.frame_by_index(target)
+        seeks = server.seeks
+        server.frame_by_index(target)
+        assert server.seeks == seeks  # cached: no decoding
+        server.drop_cache()
+        frame = server.frame_by_index(target)
+        assert server.seeks == seeks + 1
+        assert read_stamp(frame.image).index == target
