@@ -25,6 +25,10 @@ VP9 WebM, OBS-like VFR MKV) play embedded in native windows, driven by the app's
   tolerance); at other moments the tile shows exact frame-server frames at the clock, which
   are on it by construction. `video_shown_after_s`: when libVLC's picture was first shown;
   `video_shown_share`: the share of grabs after that moment that showed it.
+  `frames_off_while_video_shown` / `frames_off_after_4s`: the stamped frame against the frame
+  the clock names (the last whose pts ≤ the clock): the share exact, within one frame, and
+  the largest difference — "in sync" in a steward's terms, which a drift in ms cannot say on
+  variable-frame-rate files (a long frame legitimately shows for its whole gap).
 - `controller`: what the sync controller measured from libVLC's own time reports: its last
   drift estimate, the largest, and how many re-alignments it made.
 """
@@ -144,8 +148,9 @@ class Rig:
             self.controller.tick()
             self.pump(TICK_S)
 
-    def grab_stamp(self, name: str) -> tuple[float, float] | None:
-        """(race-clock content ms at the grab, stamped content ms) or None if unreadable."""
+    def grab_stamp(self, name: str) -> tuple[float, float, int] | None:
+        """(race-clock content ms at the grab, stamped content ms, frames between the frame
+        shown and the one the clock names: + ahead) or None if unreadable."""
         window = self.windows[name]
         index = self.indexes[name]
         before = self.controller.clock.position()
@@ -161,7 +166,7 @@ class Rig:
         except Exception:
             return None
         clock = (before + after) / 2 - self.offsets[name]
-        return clock, stamp.pts_ms - index.first_pts_ms
+        return clock, stamp.pts_ms - index.first_pts_ms, stamp.index - index.frame_at(clock)
 
     def close(self) -> None:
         self.controller.pause()
@@ -179,6 +184,18 @@ def summary(values: list[float]) -> dict[str, float] | None:
         "p95_abs": round(absolute[min(len(absolute) - 1, int(len(absolute) * 0.95))], 1),
         "median": round(statistics.median(values), 1),
         "samples": len(values),
+    }
+
+
+def frame_summary(offs: list[int]) -> dict[str, float] | None:
+    """How often the picture was the clock's own frame, within one frame, and the worst."""
+    if not offs:
+        return None
+    return {
+        "exact_share": round(sum(o == 0 for o in offs) / len(offs), 3),
+        "within_1_share": round(sum(abs(o) <= 1 for o in offs) / len(offs), 3),
+        "max_abs": max(abs(o) for o in offs),
+        "samples": len(offs),
     }
 
 
@@ -216,6 +233,7 @@ def main() -> int:
         start_race = 61_000 + round(args.seconds * 1000) + 1_000
         rig.play_from(start_race)
         samples: dict[str, list[tuple[float, float, bool]]] = {name: [] for name in rig.players}
+        frames_off: dict[str, list[tuple[float, int, bool]]] = {name: [] for name in rig.players}
         wall0 = time.monotonic()
         next_grab = wall0
         while time.monotonic() - wall0 < args.seconds:
@@ -229,6 +247,7 @@ def main() -> int:
                     found = rig.grab_stamp(name)
                     if found is not None:
                         samples[name].append((now - wall0, found[1] - found[0], shown))
+                        frames_off[name].append((now - wall0, found[2], shown))
             rig.pump(TICK_S)
         clips_out: dict[str, Any] = {}
         for name, index in rig.indexes.items():
@@ -252,6 +271,11 @@ def main() -> int:
                 "drift_ms": summary(settled),
                 "drift_ms_after_4s": summary([d for t, d, _ in samples[name] if t >= 4.0]),
                 "drift_ms_while_video_shown": summary(on_screen),
+                # What a steward sees: the frame on screen against the frame the clock names.
+                "frames_off_while_video_shown": frame_summary(
+                    [f for _, f, shown in frames_off[name] if shown]
+                ),
+                "frames_off_after_4s": frame_summary([f for t, f, _ in frames_off[name] if t >= 4]),
                 "video_shown_after_s": None if first_shown is None else round(first_shown, 2),
                 "video_shown_share": round(sum(after) / len(after), 3) if after else 0.0,
                 "first_second_max_abs": round(max((abs(d) for d in early), default=0.0), 1),
