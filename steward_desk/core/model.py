@@ -333,6 +333,15 @@ class IncidentDetail:
         return doc
 
 
+STAND_IN_PREFIX = "name:"  # a driver id made from the name: the result file had no playerId
+
+
+def has_player_id(player_id: str) -> bool:
+    """False for a stand-in id (2019 result files carry no player ids): "no player id in the
+    file" is what to tell the user."""
+    return not player_id.startswith(STAND_IN_PREFIX)
+
+
 def format_race_time(ms: int | None) -> str:
     """Race time as stewards read it: h:mm:ss.mmm or mm:ss.mmm."""
     if ms is None:

@@ -26,14 +26,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from steward_desk.core.classification import CarResult
-from steward_desk.core.model import Driver, SessionType
+from steward_desk.core.model import STAND_IN_PREFIX, Driver, SessionType
 from steward_desk.intake.acc_cars import car_class, car_model, is_console_server
 from steward_desk.intake.acc_laps import NO_TIME, AccCarLaps, AccLap, group_typed_laps
 from steward_desk.intake.acc_typed import TypedLine, TypedResult, decode_typed
 from steward_desk.intake.errors import AccResultsError
 
 _NUMERIC_SESSION_TYPES = {0: "FP", 4: "Q", 10: "R"}  # the handbook's enum, seen in old tools
-STAND_IN_PREFIX = "name:"  # a driver id made from the name: the file had no playerId
 
 
 def stand_in_player_id(first_name: str, last_name: str, short_name: str, car_seat: str) -> str:
@@ -44,11 +43,6 @@ def stand_in_player_id(first_name: str, last_name: str, short_name: str, car_sea
     folded = unicodedata.normalize("NFKD", name).casefold()
     plain = " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
     return STAND_IN_PREFIX + (plain or f"#{car_seat}")
-
-
-def has_player_id(player_id: str) -> bool:
-    """False for a stand-in id: "no player id in the file" is what to tell the user."""
-    return not player_id.startswith(STAND_IN_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from steward_desk.core.model import IncidentStatus, IncidentSummary, format_race_time
-from steward_desk.intake.acc_results import has_player_id
+from steward_desk.core.model import (
+    IncidentStatus,
+    IncidentSummary,
+    format_race_time,
+    has_player_id,
+)
 
 NUMBER, STATUS, EVENT, SESSION, CATEGORY, INVOLVED, REPORTED, DEADLINE, FLAGS = range(9)
 HEADERS = (

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 from steward_desk.core.classification import PenaltyConversion, StewardPenalty, classify
-from steward_desk.core.model import Penalty, PenaltyType, SessionType
+from steward_desk.core.model import Penalty, PenaltyType, SessionType, has_player_id
 from steward_desk.intake.acc_results import (
     AccEntryList,
     AccSession,
     decode_acc_bytes,
-    has_player_id,
     parse_acc_results,
     read_acc_file,
     stand_in_player_id,
