@@ -5,7 +5,7 @@ its lap k (FORMAT.md §5). A Python object built per lap, or Python checks per l
 than `json.loads` of the whole file, so the well-formed case is decoded and type-checked by
 msgspec in C into untracked structs, then split per car with one dict append per lap and
 C-level maps. Anything unusual (a float lap time, a null, an int used as a flag, a missing
-key, a "no time" sentinel) fails that strict decode; acc_results then reads the laps one by
+key, a "no time" sentinel) fails that strict decode; acc_lenient then reads the laps one by
 one, leniently, with errors naming the exact key.
 """
 

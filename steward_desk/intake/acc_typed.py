@@ -3,8 +3,8 @@
 Genuine server files always have the same shape, so the leaderboard and the laps are decoded
 straight into typed structs (no dict per object, no Python check per value). Anything a
 genuine file would not hold — a null, a float where an integer belongs, an int used as a
-flag, a "no time" sentinel in a lap, a missing key — fails this decode, and acc_results then
-reads the file with json.loads and its lenient, key-naming reader instead. Both readings go
+flag, a "no time" sentinel in a lap, a missing key — fails this decode, and the file is then
+read with json.loads and the lenient, key-naming reader of acc_lenient instead. Both readings go
 through the same functions from raw values to AccCar and AccCarLaps, and a test checks that
 they agree. Root keys other than the leaderboard and laps stay plain values (as json.loads
 gives them) for that lenient reader; a repeated key keeps its last value, as in json.

@@ -10,8 +10,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from steward_desk.intake import acc_results
-from steward_desk.intake.acc_results import AccSession, parse_acc_results, read_acc_file
+from steward_desk.intake.acc_lenient import results_from_json
+from steward_desk.intake.acc_results import (
+    AccSession,
+    decode_acc_bytes,
+    parse_acc_results,
+    read_acc_file,
+)
 from steward_desk.intake.errors import AccResultsError
 
 FUZZ = settings(
@@ -130,9 +135,9 @@ def test_the_fast_and_the_lenient_reading_agree_on_any_document_both_accept(
     except AccResultsError:
         fast = None
     try:
-        # The lenient reader alone (private: no public switch picks it for a good file).
-        text = acc_results.decode_acc_bytes(raw, "fuzz.json")
-        lenient = acc_results._results(json.loads(text), raw, "fuzz.json")
+        # The lenient reader alone (no public switch picks it for a good file).
+        text = decode_acc_bytes(raw, "fuzz.json")
+        lenient = results_from_json(json.loads(text), raw, "fuzz.json")
     except AccResultsError:
         lenient = None
     assert (fast is None) == (lenient is None)
