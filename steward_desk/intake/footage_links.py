@@ -213,6 +213,8 @@ def _file(text: str, path: str) -> FootageLink:
     )
     if not looks_like_path:
         raise FootageLinkError(text, "expected a link (https://…) or a path to a video file")
+    if path.startswith("\\\\") and not re.match(r"^\\\\[^\\/]+[\\/][^\\/]+", path):
+        raise FootageLinkError(text, r"a network path names a server and a share: \\server\share\…")
     return FootageLink("file", path, None, start)
 
 

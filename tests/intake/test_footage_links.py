@@ -163,3 +163,10 @@ def test_any_text_gives_a_link_or_a_footage_error(start, rest):
         return
     assert link.open_url_at(1234)
     assert link.start_ms is None or link.start_ms >= 0
+
+
+@pytest.mark.parametrize("text", ["\\\\", "\\\\server", "\\\\server\\\\share"])
+def test_a_network_path_without_server_and_share_is_refused_in_words(text):
+    # Found by hypothesis: "\\" reached PureWindowsPath.as_uri() and raised a bare ValueError.
+    with pytest.raises(FootageLinkError, match="server and a share"):
+        parse_footage_link(text)
