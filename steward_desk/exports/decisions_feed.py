@@ -26,7 +26,7 @@ from sqlmodel import Session, col
 from steward_desk.core.model import IncidentStatus
 from steward_desk.core.rulebook import Rulebook
 from steward_desk.exports.atomic import ExportError, link_atomic, write_atomic
-from steward_desk.exports.records import read_feed, shape_feed
+from steward_desk.exports.feed_records import read_feed, shape_feed
 from steward_desk.signing import base64url
 from steward_desk.signing.bulk import gc_paused
 from steward_desk.signing.canonical import canonical_bytes

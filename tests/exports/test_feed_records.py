@@ -13,7 +13,8 @@ from league_fixture import League, correct_rejoin, player, report
 from sqlalchemy import update
 
 from steward_desk.core.rulebook import load_rulebook
-from steward_desk.exports.records import _stamp, feed_decisions, load_decisions
+from steward_desk.exports.feed_records import feed_decisions, stamp
+from steward_desk.exports.records import load_decisions
 from steward_desk.storage.tables import Decision, Involvement
 
 
@@ -113,4 +114,4 @@ def test_a_decision_body_the_fast_reader_cannot_take_is_read_as_before(league: L
 def test_decision_times_are_written_as_whole_utc_seconds_as_ever(moment: datetime) -> None:
     # The feed's stamp takes a shortcut (isoformat); it must spell what strftime spelled.
     utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    assert _stamp(moment) == utc.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert stamp(moment) == utc.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
