@@ -41,7 +41,7 @@ class _Worker:
         self.path = path
         self.index = index
         self.server: FrameServer | None = None
-        self.wanted: tuple[int, int] | None = None  # (serial, content_ms)
+        self.wanted: tuple[int, int, bool] | None = None  # (serial, content_ms, refine)
         self.stopping = False
         self.wake = threading.Condition()
         self.thread = threading.Thread(target=self.run, name=f"frames-{clip_id}", daemon=True)
@@ -64,9 +64,9 @@ class _Worker:
         """A newer request is waiting (or the clip is closing): the current one is moot."""
         return self.wanted is not None or self.stopping
 
-    def ask(self, serial: int, content_ms: int) -> None:
+    def ask(self, serial: int, content_ms: int, refine: bool) -> None:
         with self.wake:
-            self.wanted = (serial, content_ms)
+            self.wanted = (serial, content_ms, refine)
             self.wake.notify()
 
     def stop(self) -> None:
@@ -137,16 +137,17 @@ class FrameFetcher(QObject):
             server.add_previews([segment])
             self.previewed.emit(clip_id, len(server.previews))
 
-    def request(self, clip_id: str, content_ms: int) -> int:
+    def request(self, clip_id: str, content_ms: int, refine: bool = True) -> int:
         """Ask for the frame shown at `content_ms`; returns the request's serial (later
-        requests have larger serials). Unknown or failed clips are ignored."""
+        requests have larger serials). Unknown or failed clips are ignored. `refine=False`
+        (frames at a running clock): a preview is enough, its original is not decoded."""
         self._serial += 1
         if self.synchronous:
             server = self._servers.get(clip_id)
             if server is not None:
-                self.decode(clip_id, server, self._serial, content_ms)
+                self.decode(clip_id, server, self._serial, content_ms, refine=refine)
         elif clip_id in self._workers:
-            self._workers[clip_id].ask(self._serial, content_ms)
+            self._workers[clip_id].ask(self._serial, content_ms, refine)
         return self._serial
 
     def decode(
@@ -155,16 +156,18 @@ class FrameFetcher(QObject):
         server: FrameServer,
         serial: int,
         content_ms: int,
+        refine: bool = True,
         newer: Callable[[], bool] | None = None,
     ) -> None:
         """(Worker side) deliver the frame: its preview first when that is all there is at
-        once, then the original (skipped when `newer()` says a newer request waits)."""
+        once, then the original (skipped when `newer()` says a newer request waits, or not
+        wanted: `refine=False`)."""
         at = max(0, content_ms)
         try:
             quick = server.quick(at)
             if quick is not None:
                 self.delivered.emit(clip_id, serial, quick)
-                if not quick.preview:
+                if not quick.preview or not refine:
                     return
             result: object = server.frame(at, cancel=newer)
         except Cancelled:

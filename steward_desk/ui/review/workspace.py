@@ -382,7 +382,10 @@ class ReviewWorkspace(QWidget):
 
     def _request(self, entry: ClipEntry, race_ms: int) -> None:
         content = self.timeline.track(entry.clip_id).content_ms(race_ms)
-        serial = self.fetcher.request(entry.clip_id, max(0, content))
+        # While the clock runs a preview is enough: decoding each original for a moment
+        # would take the cores libVLC needs to come onto the clock.
+        refine = not self.timeline.playing
+        serial = self.fetcher.request(entry.clip_id, max(0, content), refine)
         entry.requested[serial] = race_ms
 
     def _on_delivered(self, clip_id: str, serial: int, result: object) -> None:

@@ -100,3 +100,28 @@ def test_playback_holds_the_preview_builder_and_pausing_releases_it(
     qtbot.wait(200)
     previewing.pause()
     assert not builder.held
+
+
+def test_frames_at_a_running_clock_are_not_refined_and_pausing_brings_the_originals(
+    previewing: ReviewWorkspace, qtbot: QtBot
+) -> None:
+    # Without libVLC (offscreen) playback shows frame-server frames at the clock.
+    deliveries: dict[int, int] = {}
+    while_playing: set[int] = set()
+
+    def record(clip_id: str, serial: int, result: object) -> None:
+        if clip_id == "accused" and isinstance(result, Frame):
+            deliveries[serial] = deliveries.get(serial, 0) + 1
+            if previewing.timeline.playing:
+                while_playing.add(serial)
+
+    previewing.fetcher.delivered.connect(record)
+    previewing.timeline.set_position(ACCUSED_OFFSET + 300)
+    qtbot.waitUntil(previewing.exact, timeout=5_000)
+    previewing.play()
+    qtbot.waitUntil(lambda: len(while_playing) >= 5, timeout=5_000)
+    previewing.pause()
+    qtbot.waitUntil(previewing.exact, timeout=5_000)
+    assert all(deliveries[s] == 1 for s in while_playing)  # a picture each, no second decode
+    tile = previewing.tile("accused")
+    assert tile.displayed is not None and not tile.displayed.preview
