@@ -156,6 +156,7 @@ class _ClipState:
     trim_until: float | None = None  # playing slightly off speed until then, to win back drift
     fresh_estimate: bool = False  # an estimate not yet acted on
     on_clock: bool = False  # its measured drift is within tolerance (its picture can show)
+    stall_wait_s: float = MIN_BACKOFF_S  # no progress for this long counts as a stall
     act_at_once: bool = False  # the fresh estimate is the start's: correct it without a second
     seek_lead_ms: float = 80.0  # libVLC restarts this much behind a seek while playing
 
@@ -420,12 +421,16 @@ class SyncController:
         position = clip.player.position()
         if position is None or position == state.last_position:
             # A player whose time stands still while the clock runs has stalled (libVLC
-            # reports at least every ~250 ms of content): put it back on the clock.
-            stalled_after = max(1.0, 0.6 / max(abs(self._rate), 0.1))
+            # reports at least every ~250 ms of content): put it back on the clock. One that
+            # is still starting (a busy machine: four 720p decoders take seconds) would be
+            # sent back to the start by every seek: so each stall without progress since
+            # doubles the wait before the next (1 s up to 8 s), and progress resets it.
+            stalled_after = max(state.stall_wait_s, 0.6 / max(abs(self._rate), 0.1))
             if now > state.settle_until and now - state.changed_at > stalled_after:
                 content = self.clock.position(now) - clip.offset_ms
                 self._realign(state, content, now, count=True)
                 state.changed_at = now
+                state.stall_wait_s = min(state.stall_wait_s * 2, MAX_BACKOFF_S)
             return
         fresh = state.last_position is not None
         state.last_position = position
@@ -435,6 +440,8 @@ class SyncController:
         # libVLC first reports the seek's target (and a value near it on resuming); only
         # real progress past that says its picture now comes from the new place.
         state.moving = state.moving or position - state.moved_from >= MOVING_MS
+        if state.moving:
+            state.stall_wait_s = MIN_BACKOFF_S
         if not fresh or now < state.settle_until:
             return
         expected = self.clock.position(mid) - clip.offset_ms

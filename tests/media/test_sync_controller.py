@@ -332,3 +332,17 @@ def test_a_clip_that_falls_off_the_clock_stops_counting_until_it_is_back() -> No
     assert False in states  # it stopped counting while off
     assert states[-1]  # and counts again once re-aligned and measured
     assert abs(player.true_position() - controller.position()) <= 45
+
+
+def test_a_player_slow_to_start_is_given_time_not_sent_back_by_seek_after_seek() -> None:
+    # Four 720p decoders on a busy machine: libVLC may take seconds to move after a seek.
+    # Seeking it again every second would restart it every time, for ever.
+    now = FakeTime()
+    slow = LibvlcLikePlayer(now, latency_s=2.5)
+    controller = SyncController(now)
+    controller.set_clips([SyncedClip("c", slow, offset_ms=0, duration_ms=600_000, frame_ms=16.7)])
+    controller.play(10_000)
+    run(controller, now, 12.0)
+    assert controller.moving("c")
+    assert controller.drift("c").corrections <= 3
+    assert abs(slow.true_position() - controller.position()) < 300

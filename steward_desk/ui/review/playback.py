@@ -26,6 +26,7 @@ from steward_desk.ui.review.clips import ClipEntry
 from steward_desk.ui.review.tile import ClipTile
 
 TICK_MS = 30
+PRIME_MS = 50
 EMBEDDING_PLATFORMS = ("xcb", "windows", "cocoa")
 
 
@@ -66,6 +67,13 @@ class Playback(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
+        # While paused, players still need polling until they are ready: a libVLC player
+        # prerolls (plays muted to its first picture, then pauses) and only `poll()` pauses it.
+        # Unpolled it would play on, hidden, to the end of the file: CPU spent for nothing,
+        # and a file that has ended must be restarted before it can play.
+        self.prime_timer = QTimer(self)
+        self.prime_timer.setInterval(PRIME_MS)
+        self.prime_timer.timeout.connect(self.prime)
 
     # -- players ------------------------------------------------------------------------------
     def make_player(self, entry: ClipEntry, server: FrameServer) -> Player:
@@ -107,10 +115,21 @@ class Playback(QObject):
         self.controller.set_focus(self.timeline.focus)
         if was_playing:
             self.timeline.set_playing(True)
+        else:
+            self.prime_timer.start()
+
+    def prime(self) -> None:
+        """(While paused) poll players until every one is ready, then stop polling."""
+        players = [e.player for e in self.entries.values() if e.player is not None]
+        for player in players:
+            player.poll()
+        if self.timeline.playing or all(player.ready() for player in players):
+            self.prime_timer.stop()
 
     def close(self) -> None:
         """Stop and free every player (libVLC before its window goes)."""
         self.timer.stop()
+        self.prime_timer.stop()
         self.controller.pause()
         self.controller.set_clips([])
         for entry in self.entries.values():

@@ -85,3 +85,17 @@ def test_both_onboards_play_as_embedded_video_and_pause_on_exact_frames(
         assert image is not None
         shown = read_stamp(image_to_rgb(image)).index
         assert shown == expected_index(onboards[clip_id], stopped - offset)
+
+
+def test_players_opened_while_paused_preroll_and_stay_paused_until_play(
+    live_workspace: ReviewWorkspace, qtbot: QtBot
+) -> None:
+    # Regression: nothing polled the players while paused, so each libVLC preroll played on,
+    # hidden and muted, to the end of its file (CPU for nothing; after that Play never came).
+    ws = live_workspace
+    players = [e.player for e in ws.entries.values()]
+    qtbot.waitUntil(lambda: all(p is not None and p.ready() for p in players), timeout=5_000)
+    qtbot.wait(1_000)
+    states = [p._video.state() for p in players]  # type: ignore[union-attr]
+    assert states == ["Paused"] * len(players)
+    assert not ws.playback.prime_timer.isActive()  # polling stops once every player is ready
