@@ -136,8 +136,8 @@ class PreviewBuilder:
             self._thread.start()
 
     def hold(self, held: bool) -> None:
-        """Make no new segment while held (playback needs the cores; the segment being made
-        is finished), go on when released."""
+        """Make nothing while held (playback needs the cores: the segment being made is
+        dropped and made again first when released), go on when released."""
         with self._wake:
             self._held = held
             self._wake.notify()
@@ -191,9 +191,13 @@ class PreviewBuilder:
         try:
             segment = build_segment(
                 source.path, source.index, first, last, self.folder, key=source.key,
-                width=self.width, quality=self.quality, cancel=self._stop,
+                width=self.width, quality=self.quality, cancel=self._abandon,
             )  # fmt: skip
         except Cancelled:
+            if not self._stop.is_set():  # held (playback started): made again when released
+                with self._wake:
+                    self._arrivals += 1
+                    self._queue.insert(0, (-(10**9), 0, self._arrivals, source_id, first))
             return
         except MediaError as error:
             with self._wake:
@@ -209,6 +213,11 @@ class PreviewBuilder:
             self.on_built(source_id, segment)
         with contextlib.suppress(OSError):
             prune(self.folder, self.budget_bytes, keep=in_use)
+
+    def _abandon(self) -> bool:
+        """The segment being made is dropped when closing, and when playback starts (a
+        segment takes seconds: the cores go to libVLC at once, not once it is done)."""
+        return self._stop.is_set() or self._held
 
 
 def _lower_priority() -> None:

@@ -239,3 +239,20 @@ def test_clips_opened_together_each_get_their_nearest_segment_first_and_a_move_g
     builder.want("h264_60_bframes", 0, radius=0, epoch=1)
     assert builder.queued()[0] == ("h264_60_bframes", 0)
     builder.close()
+
+
+def test_a_segment_being_made_when_playback_starts_is_dropped_and_made_first_later(
+    clips: dict[str, ClipInfo], tmp_path: Path
+) -> None:
+    clip = clips["h264_60_bframes"]
+    index = probe(clip.path)
+    made: list[int] = []
+    builder = PreviewBuilder(tmp_path, lambda _id, s: made.append(s.first), synchronous=True)
+    builder.add_source("clip", clip.path, index)
+    builder.hold(True)  # Play pressed while the segment at frame 0 is being made
+    builder._make("clip", builder._sources["clip"], 0)
+    assert made == [] and not list(tmp_path.glob("*.sdpreview"))  # dropped, nothing left
+    assert builder.queued()[0] == ("clip", 0)  # first in line
+    builder.hold(False)
+    builder.want("clip", index.duration_ms, radius=0)  # a later wish (synchronous: drains)
+    assert made[0] == 0
