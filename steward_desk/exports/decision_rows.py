@@ -189,6 +189,15 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def stamp(moment: datetime) -> str:
+    """`2025-05-02T20:00:00Z`: whole seconds, UTC."""
+    if moment.tzinfo is not UTC:
+        moment = utc(moment)
+    if moment.year < 1000:  # strftime leaves such years unpadded; keep its spelling
+        return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
+
+
 def _body(text: str) -> dict[str, Any]:
     # The C scanner straight away (a third of `json.loads`' time on these small documents);
     # anything it does not read to the end goes to `json.loads`, which decides as before.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import col
@@ -25,7 +25,7 @@ from steward_desk.exports.decision_rows import (
     public_body,
     read_cars,
     read_involved,
-    utc,
+    stamp,
 )
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import Decision, Event, Incident, League, RaceSession
@@ -213,12 +213,3 @@ def feed_driver(
         "role": role,
         "at_fault": at_fault,
     }
-
-
-def stamp(moment: datetime) -> str:
-    """`2025-05-02T20:00:00Z`: whole seconds, UTC."""
-    if moment.tzinfo is not UTC:
-        moment = utc(moment)
-    if moment.year < 1000:  # strftime leaves such years unpadded; keep its spelling
-        return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return moment.isoformat(timespec="seconds")[:19] + "Z"

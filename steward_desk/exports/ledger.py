@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from steward_desk.core.ledger import DriverLedger, Ledger, LedgerEntry, build_ledger
 from steward_desk.core.model import Driver, Penalty, PenaltyType
 from steward_desk.core.rulebook import Rulebook
+from steward_desk.exports.decision_rows import stamp, utc
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import Decision, DriverRow, Event, League
 from steward_desk.storage.tables import LedgerEntry as LedgerRow
@@ -59,8 +60,8 @@ class LedgerExport:
                 "event": e.event,
                 "event_id": e.event_id,
                 "points": e.penalty.value,
-                "issued_at": _stamp(e.issued_at),
-                "expires_at": _stamp(e.issued_at + self.expiry),
+                "issued_at": stamp(e.issued_at),
+                "expires_at": stamp(e.issued_at + self.expiry),
                 "expired": e.issued_at + self.expiry <= self.ledger.as_of,
                 "decision_id": e.decision_id,
             }
@@ -73,7 +74,7 @@ class LedgerExport:
     def to_json(self) -> dict[str, object]:
         licence, strikes = self.rulebook.licence, self.rulebook.strikes
         return {
-            "as_of": _stamp(self.ledger.as_of),
+            "as_of": stamp(self.ledger.as_of),
             "rules": {
                 "points_expire_after_days": licence.points_expire_after_days,
                 "thresholds": [
@@ -138,7 +139,7 @@ def ledger_entries(store: Store) -> list[LedgerEntry]:
             LedgerEntry(
                 player_id=row.player_id,
                 penalty=Penalty(kind, row.value),
-                issued_at=_utc(row.issued_at),
+                issued_at=utc(row.issued_at),
                 event_id=row.event_id or "",
                 event=event.name if event else "",
                 # Championship points come off the league's season; events have no season.
@@ -187,22 +188,14 @@ def ledger_csv(export: LedgerExport) -> bytes:
                 ""
                 if driver.to_next_threshold is None
                 else f"{driver.to_next_threshold[0]}: {driver.to_next_threshold[1]}",
-                "; ".join(f"{h.name} ({_stamp(h.reached_at)[:10]})" for h in driver.threshold_hits),
+                "; ".join(f"{h.name} ({stamp(h.reached_at)[:10]})" for h in driver.threshold_hits),
                 driver.strikes,
                 driver.strikes_to_limit,
                 doc["strike_warning"],
                 "; ".join(
-                    f"{s.penalty.describe()} ({_stamp(s.issued_at)[:10]})" for s in driver.sanctions
+                    f"{s.penalty.describe()} ({stamp(s.issued_at)[:10]})" for s in driver.sanctions
                 ),
                 "; ".join(f"{season}: {n}" for season, n in sorted(driver.points_deducted.items())),
             ]
         )
     return buffer.getvalue().encode("utf-8")
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _stamp(moment: datetime) -> str:
-    return _utc(moment).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
