@@ -38,7 +38,6 @@ DEFAULT_BUDGET = 4 * 1024**3  # about 10 minutes of 1080p60 at tile size
 _NICE = 10  # below the frame fetchers and libVLC, so previews never slow what is on screen
 
 Built = Callable[[str, PreviewSegment], None]
-Failed = Callable[[str, MediaError], None]
 
 
 @dataclass
@@ -54,15 +53,15 @@ class _Source:
 class PreviewBuilder:
     """Builds preview segments of registered sources on one background thread.
 
-    `on_built(source_id, segment)` and `on_failed(source_id, error)` are called on the
-    builder's thread. `synchronous=True` builds inside `want()` (tests).
+    `on_built(source_id, segment)` is called on the builder's thread. A clip whose file cannot
+    be read gets no more previews (its frames still come from the original, which says what
+    is wrong when asked). `synchronous=True` builds inside `want()` (tests).
     """
 
     def __init__(
         self,
         folder: str | Path,
         on_built: Built | None = None,
-        on_failed: Failed | None = None,
         *,
         budget_bytes: int = DEFAULT_BUDGET,
         width: int = PREVIEW_WIDTH,
@@ -72,7 +71,6 @@ class PreviewBuilder:
     ) -> None:
         self.folder = Path(folder)
         self.on_built = on_built
-        self.on_failed = on_failed
         self.budget_bytes = budget_bytes
         self.width, self.quality = width, quality
         self.segment_seconds = segment_seconds
@@ -199,11 +197,9 @@ class PreviewBuilder:
                     self._arrivals += 1
                     self._queue.insert(0, (-(10**9), 0, self._arrivals, source_id, first))
             return
-        except MediaError as error:
+        except MediaError:
             with self._wake:
-                source.failed = True  # one failure per clip is enough to say; originals still work
-            if self.on_failed is not None:
-                self.on_failed(source_id, error)
+                source.failed = True
             return
         with self._wake:
             source.done[first] = segment

@@ -56,10 +56,6 @@ class PreviewSegment:
     def covers(self, index: int) -> bool:
         return self.first <= index < self.first + self.count
 
-    @property
-    def last(self) -> int:
-        return self.first + self.count - 1
-
 
 def source_key(path: str | Path, index: FootageIndex) -> str:
     """Names a source's previews: its path, size, modification time and frames. A file that
@@ -255,9 +251,6 @@ class PreviewReader:
     @property
     def segments(self) -> tuple[PreviewSegment, ...]:
         return tuple(self._segments)
-
-    def covers(self, index: int) -> bool:
-        return any(s.covers(index) and _size(s, index) for s in self._segments)
 
     def image(self, index: int) -> np.ndarray | None:
         """Frame `index` as read-only RGB at preview size, or None when no segment holds it."""

@@ -80,7 +80,6 @@ class FrameFetcher(QObject):
 
     opened = Signal(str, object)  # clip id, FrameServer or the Exception that stopped it
     delivered = Signal(str, int, object)  # clip id, request serial, Frame or Exception
-    previewed = Signal(str, int)  # clip id, preview segments it now has
 
     def __init__(
         self,
@@ -88,7 +87,7 @@ class FrameFetcher(QObject):
         *,
         synchronous: bool = False,
         max_width: int | None = 1280,
-        previews: PreviewBuilder | None = None,
+        previews_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.synchronous = synchronous
@@ -96,9 +95,11 @@ class FrameFetcher(QObject):
         self._workers: dict[str, _Worker] = {}
         self._servers: dict[str, FrameServer] = {}
         self._serial = 0
-        self.previews = previews
-        if previews is not None:
-            previews.on_built = self._on_preview_built
+        self.previews: PreviewBuilder | None = None  # no folder: every frame from the original
+        if previews_dir is not None:
+            self.previews = PreviewBuilder(
+                previews_dir, self._on_preview_built, synchronous=synchronous
+            )
 
     def open(self, clip_id: str, path: Path, index: FootageIndex | None = None) -> None:
         """Open `path` for `clip_id` (indexing it unless the stored `index` is given);
@@ -135,7 +136,6 @@ class FrameFetcher(QObject):
         server = self._servers.get(clip_id)
         if server is not None:
             server.add_previews([segment])
-            self.previewed.emit(clip_id, len(server.previews))
 
     def request(self, clip_id: str, content_ms: int, refine: bool = True) -> int:
         """Ask for the frame shown at `content_ms`; returns the request's serial (later

@@ -33,7 +33,6 @@ from steward_desk.core.timeline import (
 from steward_desk.media.errors import MediaError
 from steward_desk.media.footage_index import FootageIndex
 from steward_desk.media.frame_server import Frame, FrameServer
-from steward_desk.media.preview_builder import PreviewBuilder
 from steward_desk.media.vlc_backend import install_hint
 from steward_desk.ui.review.actions import SPECS, build_actions
 from steward_desk.ui.review.bookmarks_panel import BookmarksPanel
@@ -106,11 +105,11 @@ class ReviewWorkspace(QWidget):
 
     # -- building -----------------------------------------------------------------------------
     def _new_fetcher(self) -> FrameFetcher:
-        folder = self.services.previews_dir()
-        builder = None
-        if folder is not None:
-            builder = PreviewBuilder(folder, synchronous=self.synchronous_frames)
-        fetcher = FrameFetcher(self, synchronous=self.synchronous_frames, previews=builder)
+        fetcher = FrameFetcher(
+            self,
+            synchronous=self.synchronous_frames,
+            previews_dir=self.services.previews_dir(),
+        )
         queued = Qt.ConnectionType.QueuedConnection
         fetcher.opened.connect(self._on_opened, queued)
         fetcher.delivered.connect(self._on_delivered, queued)
