@@ -275,10 +275,6 @@ class Reader:
             return float(value)
         self.fail(path, f"expected a number, got {_describe(value)}")
 
-    def time(self, parent: dict[str, Any], key: str, path: str) -> int | None:
-        value = self.integer(parent, key, path, None)
-        return value if value < NO_TIME else None
-
     def text(self, parent: dict[str, Any], key: str, default: str | None, path: str = "") -> str:
         """A required string (default None) or an optional one; null counts as absent."""
         value = parent.get(key)
