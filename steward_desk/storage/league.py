@@ -184,6 +184,7 @@ class LeagueRepository:
         from steward_desk.storage import audit
         from steward_desk.storage.tables import (
             Bookmark,
+            CarLaps,
             Decision,
             Evidence,
             FindingRow,
@@ -192,7 +193,6 @@ class LeagueRepository:
             Incident,
             IncidentReport,
             Involvement,
-            Lap,
             LedgerEntry,
             PenaltyRow,
             VerdictRow,
@@ -229,7 +229,7 @@ class LeagueRepository:
                 (Decision, Decision.id, decisions),
                 (Incident, Incident.id, incidents),
                 (GamePenalty, GamePenalty.session_id, sessions),
-                (Lap, Lap.car_entry_id, cars),
+                (CarLaps, CarLaps.car_entry_id, cars),
                 (CarDriver, CarDriver.car_entry_id, cars),
                 (CarEntry, CarEntry.id, cars),
                 (RaceSession, RaceSession.id, sessions),

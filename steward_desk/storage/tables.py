@@ -114,9 +114,6 @@ class CarLaps(SQLModel, table=True):
     splits: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
 
 
-Lap = CarLaps  # the name storage/league.py still imports (it deletes laps by car_entry_id)
-
-
 class GamePenalty(SQLModel, table=True):
     """A penalty the game itself gave: a fact from the results file, never a steward decision."""
 
