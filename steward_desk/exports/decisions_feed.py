@@ -159,10 +159,11 @@ def export_decisions(
     kept = chain.kept(last) if last is not None and last.content == said else None
     if last is not None and kept is not None:  # nothing changed: the same bytes again
         data, seq, prev, reissued = kept, last.seq, last.prev, True
+        data_hash = last.hash  # `kept` has just held the bytes to it: no second hash
     else:
-        seq, prev = chain.next_link()
+        seq, prev = chain.next_link(last)
         data, reissued = sign_payload(linked_payload(body, seq, prev), key), False
-    data_hash = document_hash(data)
+        data_hash = document_hash(data)
     clock["sign_ms"] = _since(started)
 
     report(2, 3, f"Writing {out.name}")
@@ -311,9 +312,9 @@ class FeedChain:
                 "it together with the last feed to start a new chain",
             ) from None
 
-    def next_link(self) -> tuple[int, str | None]:
-        """`(seq, prev)` for the next feed; an older desk kept only the feed file."""
-        last = self.last()
+    def next_link(self, last: LastFeed | None) -> tuple[int, str | None]:
+        """`(seq, prev)` for the feed after `last` (`self.last()`, read once by the caller);
+        an older desk kept only the feed file."""
         if last is not None:
             return last.seq + 1, last.hash
         previous = self.feed_file.read_bytes() if self.feed_file.is_file() else None
@@ -340,19 +341,14 @@ class FeedChain:
         seq: int,
         prev: str | None,
         content: str,
-        data_hash: str | None = None,
+        data_hash: str,
         *,
-        written: Path | None = None,
+        written: Path,
     ) -> None:
-        """Keep `data` (already written to `written`, when given) and its link."""
-        if written is None or not link_atomic(written, self.feed_file):
+        """Keep `data` (already written to `written`, its hash `data_hash`) and its link."""
+        if not link_atomic(written, self.feed_file):
             write_atomic(self.feed_file, data)
-        state = {
-            "seq": seq,
-            "prev": prev,
-            "hash": data_hash or document_hash(data),
-            "content": content,
-        }
+        state = {"seq": seq, "prev": prev, "hash": data_hash, "content": content}
         write_atomic(self.state_file, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
 
 
