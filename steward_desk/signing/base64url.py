@@ -16,11 +16,12 @@ _ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 
 def encode(data: bytes) -> str:
     """Base64url text of `data`, no padding."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return encode_bytes(data).decode("ascii")
 
 
 def encode_bytes(data: bytes) -> bytes:
-    """`encode` as ASCII bytes: for megabyte payloads that go straight into a file."""
+    """Base64url of `data` as ASCII bytes, no padding: for megabyte payloads that go straight
+    into a file (the one spelling; `encode` is its text)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
