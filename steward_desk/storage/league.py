@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from steward_desk.core.model import Driver, EventKind, SessionType
+from steward_desk.storage import sql_rows
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import (
     CarDriver,
@@ -56,12 +57,21 @@ class LeagueRepository:
     # -- writes (inside the caller's transaction) ------------------------------------------
     @staticmethod
     def ensure_league(session: Session, name: str) -> League:
-        league = session.exec(select(League).where(League.name == name)).first()
-        if league is None:
-            league = League(name=name)
-            session.add(league)
-            session.flush()
-        return league
+        """The league of that name, made if new."""
+        session.flush()  # ensure_league_id reads in plain SQL, which does not autoflush
+        return session.get_one(League, LeagueRepository.ensure_league_id(session, name))
+
+    @staticmethod
+    def ensure_league_id(session: Session, name: str) -> str:
+        """The id of the league of that name, made if new; written in plain SQL (sql_rows)
+        because the results import calls it where ORM statement compiling costs more than
+        the work. Rows the caller added through the ORM must be flushed first."""
+        found = sql_rows.rows(session, "SELECT id FROM league WHERE name = :name", {"name": name})
+        if found:
+            return str(found[0][0])
+        league = sql_rows.new_row(League, name=name)
+        sql_rows.insert_dicts(session, League, [league])
+        return str(league["id"])
 
     @staticmethod
     def ensure_event(
@@ -75,22 +85,52 @@ class LeagueRepository:
         track: str = "",
         starts_at: datetime | None = None,
     ) -> Event:
-        event = session.exec(
-            select(Event).where(Event.league_id == league.id, Event.name == name)
-        ).first()
-        if event is None:
-            event = Event(
-                league_id=league.id,
-                name=name,
-                kind=kind.value,
-                round=round,
-                final_round=final_round,
-                track=track,
-                starts_at=starts_at,
-            )
-            session.add(event)
-            session.flush()
-        return event
+        """The league's event of that name, made if new (an existing one is left as it is)."""
+        session.flush()  # ensure_event_id reads in plain SQL, which does not autoflush
+        event_id = LeagueRepository.ensure_event_id(
+            session,
+            league.id,
+            name,
+            kind,
+            round=round,
+            final_round=final_round,
+            track=track,
+            starts_at=starts_at,
+        )
+        return session.get_one(Event, event_id)
+
+    @staticmethod
+    def ensure_event_id(
+        session: Session,
+        league_id: str,
+        name: str,
+        kind: EventKind,
+        *,
+        round: int | None = None,
+        final_round: bool = False,
+        track: str = "",
+        starts_at: datetime | None = None,
+    ) -> str:
+        """`ensure_event` by ids, in plain SQL as `ensure_league_id`."""
+        found = sql_rows.rows(
+            session,
+            "SELECT id FROM event WHERE league_id = :league_id AND name = :name",
+            {"league_id": league_id, "name": name},
+        )
+        if found:
+            return str(found[0][0])
+        event = sql_rows.new_row(
+            Event,
+            league_id=league_id,
+            name=name,
+            kind=kind.value,
+            round=round,
+            final_round=final_round,
+            track=track,
+            starts_at=starts_at,
+        )
+        sql_rows.insert_dicts(session, Event, [event])
+        return str(event["id"])
 
     @staticmethod
     def upsert_driver(session: Session, driver: Driver, nationality: int | None = None) -> None:

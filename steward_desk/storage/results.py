@@ -16,15 +16,14 @@ from sqlmodel import Session, col, select
 from steward_desk.core.classification import CarResult, StewardPenalty
 from steward_desk.core.model import Driver, EventKind
 from steward_desk.storage import audit, sql_rows
+from steward_desk.storage.league import LeagueRepository
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import (
     CarDriver,
     CarEntry,
     CarLaps,
     DriverRow,
-    Event,
     GamePenalty,
-    League,
     RaceSession,
 )
 
@@ -116,8 +115,14 @@ class ResultsRepository:
             )
             return ImportedSession(session_id, event_id, False, cars, 0, 0, source)
 
-        event_id = _ensure_event(
-            session, _ensure_league(session, league), event, kind, round, final_round, acc.track
+        event_id = LeagueRepository.ensure_event_id(
+            session,
+            LeagueRepository.ensure_league_id(session, league),
+            event,
+            kind,
+            round=round,
+            final_round=final_round,
+            track=acc.track,
         )
         ended = ended_at or time_from_filename(source)
         race_id, *car_ids = sql_rows.new_ids(1 + len(acc.cars))
@@ -315,48 +320,6 @@ def steward_penalties(store: Store, session_id: str) -> list[StewardPenalty]:
                 )
             )
         return out
-
-
-def _ensure_league(session: Session, name: str) -> str:
-    """LeagueRepository.ensure_league's rule in plain SQL: the league of that name, made if new."""
-    found = sql_rows.rows(session, "SELECT id FROM league WHERE name = :name", {"name": name})
-    league_id = found[0][0] if found else None
-    if league_id is None:
-        league = sql_rows.new_row(League, name=name)
-        sql_rows.insert_dicts(session, League, [league])
-        league_id = league["id"]
-    return str(league_id)
-
-
-def _ensure_event(
-    session: Session,
-    league_id: str,
-    name: str,
-    kind: EventKind,
-    round: int | None,
-    final_round: bool,
-    track: str,
-) -> str:
-    """LeagueRepository.ensure_event's rule in plain SQL: an existing event is left as it is."""
-    found = sql_rows.rows(
-        session,
-        "SELECT id FROM event WHERE league_id = :league_id AND name = :name",
-        {"league_id": league_id, "name": name},
-    )
-    event_id = found[0][0] if found else None
-    if event_id is None:
-        event = sql_rows.new_row(
-            Event,
-            league_id=league_id,
-            name=name,
-            kind=kind.value,
-            round=round,
-            final_round=final_round,
-            track=track,
-        )
-        sql_rows.insert_dicts(session, Event, [event])
-        event_id = event["id"]
-    return str(event_id)
 
 
 _DRIVER_COLUMNS = ("player_id", "first_name", "last_name", "short_name", "nationality")
