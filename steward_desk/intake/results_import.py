@@ -14,7 +14,8 @@ from pathlib import Path
 from steward_desk.core.model import EventKind
 from steward_desk.intake.acc_results import AccSession, parse_acc_results
 from steward_desk.intake.errors import AccResultsError, IntakeError
-from steward_desk.storage.results import ImportedSession, league_names, time_from_filename
+from steward_desk.storage.league import LeagueRepository
+from steward_desk.storage.results import ImportedSession, time_from_filename
 from steward_desk.storage.store import Store
 
 Progress = Callable[[int, int, str], None]
@@ -99,7 +100,9 @@ def import_results(
     event_name = event or default_event_name(parsed[0], files[0]) if parsed else ""
     imported: list[ImportedSession] = []
     with store.transaction() as session:
-        league_name = league or _existing_league(league_names(session)) or DEFAULT_LEAGUE
+        league_name = (
+            league or _existing_league(LeagueRepository.league_names_in(session)) or DEFAULT_LEAGUE
+        )
         for i, (acc, path) in enumerate(zip(parsed, files, strict=True)):
             report(len(files) + i, total, f"Storing {path.name}")
             imported.append(

@@ -157,7 +157,13 @@ class LeagueRepository:
     # -- reads -----------------------------------------------------------------------------
     def league_names(self) -> list[str]:
         with self.store.read() as session:
-            return sorted(session.exec(select(League.name)).all())
+            return self.league_names_in(session)
+
+    @staticmethod
+    def league_names_in(session: Session) -> list[str]:
+        """Every league's name, sorted, read in the caller's transaction (plain SQL, as
+        `ensure_league_id`: the results import asks inside its own)."""
+        return sorted(name for (name,) in sql_rows.rows(session, "SELECT name FROM league"))
 
     def sessions(self, event_id: str | None = None) -> list[SessionInfo]:
         with self.store.read() as session:

@@ -241,11 +241,6 @@ class ResultsRepository:
             return marks
 
 
-def league_names(session: Session) -> list[str]:
-    """Every league's name, read in the caller's transaction (as LeagueRepository.league_names)."""
-    return sorted(name for (name,) in sql_rows.rows(session, "SELECT name FROM league"))
-
-
 def car_results(store: Store, session_id: str) -> tuple[RaceSession, list[CarResult]]:
     """The session and its cars as the file classified them, for the classification."""
     with store.read() as session:
