@@ -25,10 +25,6 @@ from steward_desk.signing.validity import check_validity, timestamp
 from steward_desk.signing.verify import Verified, verify
 from steward_desk.storage import panel as rows
 
-# MAX_DOCUMENT_BYTES (panel.errors): a bundle of 500 verdicts is about 1 MB; a season's case
-# pack a few MB. Far beyond that is an accident (the wrong file dropped) or an attack, refused
-# before parsing.
-
 
 @dataclass(frozen=True)
 class Signed:

@@ -20,7 +20,9 @@ NO_KEY_SET = "no_key_set"
 NOT_DECIDABLE = "not_decidable"
 
 # The largest signed document a desk reads (a case pack, a bundle, a feed): refused unread
-# beyond it. Here, with no storage import, so the command line can check it cheaply.
+# beyond it. A bundle of 500 verdicts is about 1 MB, a season's case pack a few MB; far beyond
+# that is an accident (the wrong file dropped) or an attack. Here, with no storage import, so
+# the command line can check it cheaply.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 
 
