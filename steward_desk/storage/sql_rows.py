@@ -143,16 +143,6 @@ def new_ids(count: int) -> list[str]:
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
-def insert_models(session: Session, objects: Sequence[SQLModel]) -> None:
-    """INSERT new model objects of one table (their defaults, ids included, already set)."""
-    if objects:
-        model = type(objects[0])
-        columns = tuple(c.name for c in model.__table__.columns)  # type: ignore[attr-defined]
-        insert_tuples(
-            session, model, columns, [tuple(getattr(o, c) for c in columns) for o in objects]
-        )
-
-
 _PROCESSORS: dict[tuple[type, str, tuple[str, ...]], list[Callable[[Any], Any] | None]] = {}
 
 
