@@ -61,6 +61,40 @@ def decode_sniffed(data: bytes, skip: int, encoding: str, source: str | Path) ->
         ) from None
 
 
+def utf8_text(text: str) -> str | bytes:
+    """The text as msgspec reads it fastest: an ASCII str as it is (msgspec reads its bytes
+    in place), else its UTF-8 bytes.
+
+    CPython encodes a str holding any non-ASCII character to UTF-8 one character at a time
+    (0.45 ms for the 40-car race, whose only non-ASCII characters are two ©). A str whose
+    characters all fit in Latin-1 (what names in ACC files nearly always are) is instead
+    copied out as Latin-1 bytes in one go, and its few distinct non-ASCII bytes are each
+    replaced by their two UTF-8 bytes: 0.1 ms. Anything else goes to CPython's encoder.
+
+    The replacements never touch each other's output when made in ascending order: a byte
+    0x80–0xBF becomes C2 and itself, a byte 0xC0–0xFF becomes C3 and a byte 0x80–0xBF (all
+    of them replaced by then). Only Â (C2) and Ã (C3) would be hit later: they take the
+    encoder.
+    """
+    if text.isascii():
+        return text
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode()
+    others = set(raw.translate(None, _ASCII))
+    if len(others) > _FEW or not others.isdisjoint(_LEADS):
+        return text.encode()
+    for byte in sorted(others):
+        raw = raw.replace(bytes((byte,)), chr(byte).encode())
+    return raw
+
+
+_ASCII = bytes(range(128))
+_LEADS = (0xC2, 0xC3)  # the lead bytes of U+0080–U+00FF in UTF-8
+_FEW = 8  # each distinct non-ASCII byte costs one pass over the text
+
+
 def load_json(data: bytes, source: str | Path) -> object:
     """The JSON value of an ACC file's bytes (decode_acc_bytes, then parse_json)."""
     return parse_json(decode_acc_bytes(data, source), source)

@@ -27,6 +27,7 @@ from steward_desk.intake.acc_bytes import (
     parse_json,
     sha256_soon,
     sniff_encoding,
+    utf8_text,
 )
 from steward_desk.intake.acc_entrylist import entrylist_from_json, parse_acc_entrylist
 from steward_desk.intake.acc_laps import NO_TIME, AccCarLaps, AccLap, group_typed_laps
@@ -81,7 +82,7 @@ def _typed_session(data: bytes, source: str | Path) -> AccSession | None:
     typed = decode_typed(
         memoryview(data)[skip:]
         if encoding == "utf-8"
-        else decode_sniffed(data, skip, encoding, source)
+        else utf8_text(decode_sniffed(data, skip, encoding, source))
     )
     if typed is None:
         return None

@@ -89,7 +89,7 @@ _PLAIN_KEYS = tuple(k for k in TypedRoot.__struct_fields__ if k not in ("session
 _decoder = msgspec.json.Decoder(TypedRoot)
 
 
-def decode_typed(text: str | memoryview) -> TypedRoot | None:
+def decode_typed(text: str | bytes | memoryview) -> TypedRoot | None:
     """The file as typed structs (its text, or its UTF-8 bytes as they are: msgspec checks
     them), or None when it is not a well-formed results file."""
     try:

@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from steward_desk.intake.acc_bytes import utf8_text
 from steward_desk.intake.acc_lenient import results_from_json
 from steward_desk.intake.acc_results import (
     AccSession,
@@ -142,3 +143,22 @@ def test_the_fast_and_the_lenient_reading_agree_on_any_document_both_accept(
         lenient = None
     assert (fast is None) == (lenient is None)
     assert fast == lenient
+
+
+_LATIN1_HEAVY = st.text(
+    alphabet=st.sampled_from([*'ab{}":, 09', *"é©ßÄÂÃ\x80\x82\x84\xbf\xc0\xff", "ł", "😀"])
+    | st.characters(max_codepoint=0x2FF)
+)
+
+
+@FUZZ
+@given(text=_LATIN1_HEAVY)
+def test_the_text_msgspec_reads_is_exactly_its_utf8(text: str) -> None:
+    """utf8_text hands msgspec an ASCII str as it is and anything else as its UTF-8 bytes,
+    however many distinct Latin-1 characters (the fast path) or wider ones (CPython's
+    encoder) it holds."""
+    out = utf8_text(text)
+    if text.isascii():
+        assert out is text
+    else:
+        assert out == text.encode()
