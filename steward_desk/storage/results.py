@@ -170,7 +170,10 @@ class ResultsRepository:
             if d.player_id
         ]
         players = {row[2] for row in link_rows}
-        _store_drivers(session, acc)  # drivers first: the links point at them
+        # Drivers first: the links point at them.
+        LeagueRepository.upsert_drivers(
+            session, [(d, car.nationality) for car in acc.cars for d in car.drivers if d.player_id]
+        )
         sql_rows.insert_tuples(session, CarEntry, _CAR_COLUMNS, car_rows)
         sql_rows.insert_tuples(
             session, CarDriver, ("car_entry_id", "driver_index", "player_id"), link_rows
@@ -315,67 +318,6 @@ def steward_penalties(store: Store, session_id: str) -> list[StewardPenalty]:
                 )
             )
         return out
-
-
-_DRIVER_COLUMNS = ("player_id", "first_name", "last_name", "short_name", "nationality")
-
-
-def _store_drivers(session: Session, acc: AccSession) -> None:
-    """Upsert every driver of the file with one read, one bulk insert and one bulk update.
-
-    Same rule as `LeagueRepository.upsert_driver`, applied in file order: one driver across
-    car numbers and sessions, the newest non-empty names win.
-    """
-    seen: list[tuple[Driver, int | None]] = [
-        (d, car.nationality) for car in acc.cars for d in car.drivers if d.player_id
-    ]
-    if not seen:
-        return
-    ids = list(dict.fromkeys(d.player_id for d, _ in seen))
-    existing: dict[str, tuple[object, ...]] = {}
-    for start in range(0, len(ids), 500):  # well under any database's parameter limit
-        marks, params = sql_rows.in_list("p", ids[start : start + 500])
-        for row in sql_rows.rows(
-            session,
-            f"SELECT {', '.join(_DRIVER_COLUMNS)} FROM driver WHERE player_id IN {marks}",
-            params,
-        ):
-            existing[row[0]] = tuple(row)
-    values: dict[str, dict[str, object]] = {
-        pid: dict(zip(_DRIVER_COLUMNS, row, strict=True)) for pid, row in existing.items()
-    }
-    for driver, nationality in seen:
-        known = values.get(driver.player_id)
-        if known is None:
-            values[driver.player_id] = {
-                "player_id": driver.player_id,
-                "first_name": driver.first_name,
-                "last_name": driver.last_name,
-                "short_name": driver.short_name,
-                "nationality": nationality,
-            }
-            continue
-        if driver.first_name or driver.last_name:
-            known["first_name"], known["last_name"] = driver.first_name, driver.last_name
-        if driver.short_name:
-            known["short_name"] = driver.short_name
-        if nationality is not None:
-            known["nationality"] = nationality
-    changed = [
-        values[pid]
-        for pid, row in existing.items()
-        if tuple(values[pid][c] for c in _DRIVER_COLUMNS) != row
-    ]
-    if changed:
-        sql_rows.execute_many(
-            session,
-            "UPDATE driver SET first_name = :first_name, last_name = :last_name, "
-            "short_name = :short_name, nationality = :nationality WHERE player_id = :player_id",
-            changed,
-        )
-    sql_rows.insert_dicts(
-        session, DriverRow, [v for pid, v in values.items() if pid not in existing]
-    )
 
 
 _CAR_COLUMNS = (

@@ -245,6 +245,42 @@ def test_drivers_without_a_player_id_are_stored_once_under_their_name(
     assert links == [(2,)]
 
 
+def test_a_known_driver_keeps_the_names_a_newer_file_leaves_empty(
+    desk: Desk, tmp_path: Path
+) -> None:
+    """The newest non-empty name parts and nationality win; empty ones never erase a name.
+    First and last name go together, the short name and the nationality on their own."""
+    doc = leaderboard(race_file(tmp_path / "a"))
+    car = doc["sessionResult"]["leaderBoardLines"][0]["car"]  # type: ignore[index]
+    player = car["drivers"][0]["playerId"]
+    versions = [
+        ({"firstName": "Ana", "lastName": "Silva", "shortName": "SIL"}, 7),
+        ({"firstName": "", "lastName": "", "shortName": ""}, 7),
+        ({"firstName": "", "lastName": "Silva-Costa", "shortName": ""}, 12),
+        ({"firstName": "", "lastName": "", "shortName": "SCO"}, 12),
+    ]
+    expected = [
+        ("Ana", "Silva", "SIL", 7),
+        ("Ana", "Silva", "SIL", 7),
+        ("", "Silva-Costa", "SIL", 12),
+        ("", "Silva-Costa", "SCO", 12),
+    ]
+    for i, ((names, nationality), after) in enumerate(zip(versions, expected, strict=True)):
+        car["drivers"][0].update(names)
+        car["nationality"] = nationality
+        doc["sessionResult"]["bestlap"] = 90_000 + i  # type: ignore[index]  # another SHA-256
+        path = tmp_path / f"19100{i}_200000_R.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        result = desk("import", "results", path, "--event", EVENT)
+        assert result.code == 0, result.err
+        row = desk.query(
+            "SELECT first_name, last_name, short_name, nationality FROM driver WHERE player_id = ?",
+            player,
+        )
+        assert row == [after], i
+    assert desk.query("SELECT count(*) FROM driver WHERE player_id = ?", player) == [(1,)]
+
+
 def test_removing_a_league_removes_its_packed_laps_too(tmp_path: Path) -> None:
     """The demo's rebuild deletes its league with everything filed under it, laps included."""
     paths = Paths(home=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.sqlite'}").ensure()

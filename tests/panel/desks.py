@@ -157,7 +157,9 @@ def _league(desk: Desk) -> None:
                 session.flush()
                 races.append(race.id)
                 for car_id, (pid, first, last, short, number, team) in enumerate(DRIVERS):
-                    LeagueRepository.upsert_driver(session, Driver(pid, first, last, short))
+                    LeagueRepository.upsert_drivers(
+                        session, [(Driver(pid, first, last, short), None)]
+                    )
                     car = CarEntry(
                         session_id=race.id, car_id=1001 + car_id, race_number=number,
                         team_name=team, position=car_id + 1,
