@@ -6,4 +6,6 @@ resources/ is a top-level folder of the checkout that ships as `steward_desk.res
 
 from setuptools import find_packages, setup
 
-setup(packages=[*find_packages(include=["steward_desk", "steward_desk.*"]), "steward_desk.resources"])
+setup(
+    packages=[*find_packages(include=["steward_desk", "steward_desk.*"]), "steward_desk.resources"]
+)
