@@ -53,8 +53,10 @@ def head_desk(home: Path, cases: int) -> tuple[Store, list[tuple[str, str]]]:
         race = RaceSession(event_id=event.id, type="R", raw_type="R", track="spa", ended_at=end)
         session.add(race)
         session.flush()
-        for n in range(2 * cases):
-            LeagueRepository.upsert_driver(session, Driver(f"S7656119800{n:07d}", f"D{n}", "X"))
+        LeagueRepository.upsert_drivers(
+            session,
+            [(Driver(f"S7656119800{n:07d}", f"D{n}", "X"), None) for n in range(2 * cases)],
+        )
         out = []
         for n in range(cases):
             a, b = f"S7656119800{2 * n:07d}", f"S7656119800{2 * n + 1:07d}"
