@@ -38,7 +38,7 @@ from steward_desk.signing.jws import (
 )
 from steward_desk.signing.keys import SigningKey
 from steward_desk.signing.validity import timestamp
-from steward_desk.storage import audit
+from steward_desk.storage import audit, sql_rows
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import Decision, Incident
 
@@ -261,7 +261,7 @@ def _mark_published(
     statement under SQLite's bound-parameter limit)."""
     # Core statements on the connection: the ORM's bulk-update bookkeeping is not needed.
     connection = session.connection()
-    for chunk in _chunks(decisions):
+    for chunk in sql_rows.chunks(decisions):
         connection.execute(
             update(Decision)
             .where(col(Decision.id).in_(chunk), col(Decision.published_at).is_(None))
@@ -270,16 +270,12 @@ def _mark_published(
     # COALESCE keeps SQLite from walking the status index (every decided case) once per
     # chunk instead of looking the chunk's ids up: a third of this update's time.
     decided = func.coalesce(col(Incident.status), "") == IncidentStatus.DECIDED.value
-    for chunk in _chunks(sorted(incidents)):
+    for chunk in sql_rows.chunks(sorted(incidents)):
         connection.execute(
             update(Incident)
             .where(col(Incident.id).in_(chunk), decided)
             .values(status=IncidentStatus.PUBLISHED.value)
         )
-
-
-def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from steward_desk.core.panel import (
 from steward_desk.core.rulebook import Rulebook
 from steward_desk.core.verdict import StewardRef, Verdict, VerdictError
 from steward_desk.storage import panel as rows
+from steward_desk.storage.panel_reads import PanelRows, panel_rows
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import Steward
 
@@ -157,12 +158,17 @@ class IncidentPanel:
 
 def incident_panel(session: Session, incident_id: str, rulebook: Rulebook) -> IncidentPanel | None:
     """The merge of one incident's verdicts held in this database (None: no such incident)."""
-    context = rows.case_context(session, incident_id)
+    return panel_of(panel_rows(session, [incident_id]), incident_id, rulebook)
+
+
+def panel_of(held: PanelRows, incident_id: str, rulebook: Rulebook) -> IncidentPanel | None:
+    """The merge of one incident from the rows read for it (None: no such incident)."""
+    context = held.contexts.get(incident_id)
     if context is None:
         return None
     verdicts: list[Verdict] = []
     stewards: dict[str, Steward] = {}
-    for row, steward in rows.panel_verdicts(session, incident_id):
+    for row, steward in held.verdicts.get(incident_id, ()):
         if row.status != "submitted":
             continue
         key = steward.kid or steward.id
@@ -174,8 +180,8 @@ def incident_panel(session: Session, incident_id: str, rulebook: Rulebook) -> In
         reason = conflict_of_interest(member, context.involved, context.teams, rulebook.panel)
         if reason is not None:
             recusals.append(Recusal(key, reason))
-    for steward_id, reason in rows.recorded_recusals(session, incident_id):
-        recused = session.get(Steward, steward_id)
+    for steward_id, reason in held.recusals.get(incident_id, ()):
+        recused = held.stewards.get(steward_id)
         key = (recused.kid or recused.id) if recused is not None else steward_id
         if recused is not None:
             stewards.setdefault(key, recused)
@@ -191,7 +197,7 @@ def incident_panel(session: Session, incident_id: str, rulebook: Rulebook) -> In
             key=lambda c: (c.name.casefold(), c.key),
         )
     )
-    decision = rows.current_decision(session, incident_id)
+    decision = held.decisions.get(incident_id)
     return IncidentPanel(
         incident_id=incident_id,
         number=context.incident.number,
@@ -226,5 +232,6 @@ def merge_view(
             if incident_ids is not None
             else rows.incidents_with_verdicts(session)
         )
-        panels = [incident_panel(session, incident_id, rulebook) for incident_id in ids]
+        held = panel_rows(session, ids)
+    panels = [panel_of(held, incident_id, rulebook) for incident_id in ids]
     return [p for p in panels if p is not None]

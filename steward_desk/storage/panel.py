@@ -15,21 +15,22 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from steward_desk.core.model import Driver, InvolvedDriver, InvolvementRole
-from steward_desk.storage import audit
+from steward_desk.storage import audit, sql_rows
+from steward_desk.storage.panel_reads import (
+    RECUSED,
+    CaseContext,
+    case_contexts,
+    current_decisions,
+    panel_verdicts_of,
+    recorded_recusals_of,
+)
 from steward_desk.storage.panel_tables import PanelDocument
 from steward_desk.storage.tables import (
     AuditLog,
-    CarDriver,
-    CarEntry,
     Decision,
-    DriverRow,
-    Event,
     Incident,
-    Involvement,
     LedgerEntry,
     PenaltyRow,
-    RaceSession,
     Steward,
     VerdictRow,
 )
@@ -84,7 +85,7 @@ def store_submitted_verdicts(
     ids = [v[0] for v in verdicts]
     existing = {
         row.id: row
-        for chunk in _chunks(ids)
+        for chunk in sql_rows.chunks(ids)
         for row in session.exec(select(VerdictRow).where(col(VerdictRow.id).in_(chunk)))
     }
     new: list[str] = []
@@ -117,17 +118,9 @@ def held_incidents(session: Session, ids: Iterable[str]) -> dict[str, Incident]:
     wanted = sorted(set(ids))
     return {
         row.id: row
-        for chunk in _chunks(wanted)
+        for chunk in sql_rows.chunks(wanted)
         for row in session.exec(select(Incident).where(col(Incident.id).in_(chunk)))
     }
-
-
-def _chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
-    # SQLite caps the number of bound parameters of one statement.
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-RECUSED = "verdict.recused"  # the audit action storage.verdicts records a recusal under
 
 
 def recusals_by(session: Session, steward_id: str) -> list[tuple[str, str]]:
@@ -147,14 +140,7 @@ def recusals_by(session: Session, steward_id: str) -> list[tuple[str, str]]:
 
 def recorded_recusals(session: Session, incident_id: str) -> list[tuple[str, str]]:
     """(steward id, reason) of the stewards who stood back from this case."""
-    out: list[tuple[str, str]] = []
-    for entry in audit.entries_for(session, incident_id):
-        if entry.action == RECUSED:
-            detail = json.loads(entry.detail_json or "{}")
-            pair = (str(detail.get("steward", "")), str(detail.get("reason", "")))
-            if pair not in out:
-                out.append(pair)
-    return out
+    return recorded_recusals_of(session, [incident_id]).get(incident_id, [])
 
 
 def record_recusal(
@@ -171,15 +157,8 @@ def record_recusal(
 
 
 def panel_verdicts(session: Session, incident_id: str) -> list[tuple[VerdictRow, Steward]]:
-    """Every verdict version on an incident, with its steward."""
-    return list(
-        session.exec(
-            select(VerdictRow, Steward)
-            .join(Steward, col(Steward.id) == VerdictRow.steward_id)
-            .where(VerdictRow.incident_id == incident_id)
-            .order_by(col(VerdictRow.created_at))
-        ).all()
-    )
+    """Every verdict version on an incident, with its steward, oldest first."""
+    return panel_verdicts_of(session, [incident_id]).get(incident_id, [])
 
 
 def incidents_with_verdicts(session: Session) -> list[str]:
@@ -197,46 +176,8 @@ def incidents_with_verdicts(session: Session) -> list[str]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CaseContext:
-    """What a decision needs about its case: the rows, who is involved, and their teams."""
-
-    incident: Incident
-    race: RaceSession
-    event: Event
-    involved: tuple[InvolvedDriver, ...]
-    teams: dict[str, str]  # player id → team, from the session's entry list
-
-
 def case_context(session: Session, incident_id: str) -> CaseContext | None:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        return None
-    race = session.get(RaceSession, incident.session_id)
-    assert race is not None
-    event = session.get(Event, race.event_id)
-    assert event is not None
-    involved: list[InvolvedDriver] = []
-    for inv, d in session.exec(
-        select(Involvement, DriverRow)
-        .join(DriverRow, col(DriverRow.player_id) == Involvement.player_id)
-        .where(Involvement.incident_id == incident_id)
-        .order_by(col(Involvement.id))
-    ).all():
-        name = Driver(d.player_id, d.first_name, d.last_name, d.short_name).name
-        involved.append(
-            InvolvedDriver(d.player_id, name, inv.car_number, InvolvementRole(inv.role))
-        )
-    teams = {
-        link.player_id: car.team_name
-        for car, link in session.exec(
-            select(CarEntry, CarDriver)
-            .join(CarDriver, col(CarDriver.car_entry_id) == CarEntry.id)
-            .where(CarEntry.session_id == race.id)
-        ).all()
-        if car.team_name
-    }
-    return CaseContext(incident, race, event, tuple(involved), teams)
+    return case_contexts(session, [incident_id]).get(incident_id)
 
 
 # --- signed documents sent and received ---------------------------------------------------------
@@ -295,14 +236,7 @@ def record_document(
 
 def current_decision(session: Session, incident_id: str) -> Decision | None:
     """The decision in force: the latest one that no other decision supersedes."""
-    rows = list(session.exec(select(Decision).where(Decision.incident_id == incident_id)))
-    superseded = {row.supersedes for row in rows if row.supersedes}
-    live = [row for row in rows if row.id not in superseded]
-    return max(
-        live,
-        key=lambda row: _aware(row.decided_at) or datetime.min.replace(tzinfo=UTC),
-        default=None,
-    )
+    return current_decisions(session, [incident_id]).get(incident_id)
 
 
 @dataclass(frozen=True, slots=True)

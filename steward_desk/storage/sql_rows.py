@@ -75,6 +75,12 @@ def in_list(name: str, values: Sequence[object]) -> tuple[str, dict[str, object]
     return "(" + ", ".join(f":{key}" for key in params) + ")", params
 
 
+def chunks(items: Sequence[str], size: int = 500) -> list[list[str]]:
+    """`items` in lists of at most `size`, one per IN (…) of a statement: SQLite builds older
+    than 3.32 allow 999 bound parameters."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
 def insert_tuples(
     session: Session,
     model: type[SQLModel],

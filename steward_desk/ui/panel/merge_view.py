@@ -52,6 +52,7 @@ class MergeView(QWidget):
         super().__init__(parent)
         self.setObjectName("mergeView")
         self.panels: list[IncidentPanel] = []
+        self.loading = False
 
         self.cases = QTableWidget(0, len(LIST_COLUMNS), self)
         self.cases.setObjectName("mergeCases")
@@ -148,6 +149,8 @@ class MergeView(QWidget):
     def set_panels(self, panels: list[IncidentPanel], select: str | None = None) -> None:
         """Show these incidents; keep (or move to) `select`'s row."""
         current = select or self.current_incident_id()
+        self.loading = False
+        self.cases.setEnabled(True)
         self.panels = panels
         self.cases.blockSignals(True)
         self.cases.setRowCount(len(panels))
@@ -174,6 +177,16 @@ class MergeView(QWidget):
         row = ids.index(current) if current in ids else (0 if panels else -1)
         self.cases.setCurrentCell(row, 0) if row >= 0 else None
         self._show(row)
+
+    def set_loading(self, loading: bool) -> None:
+        """While the panels are read again (on a worker thread), nothing can be decided on
+        the ones shown: they may be stale. set_panels ends it."""
+        self.loading = loading
+        self.cases.setEnabled(not loading)
+        if loading:
+            for button in (self.accept_button, self.decide_button, self.document_button):
+                button.setEnabled(False)
+            self.quorum.setText("Reading the panel's verdicts…")
 
     def current_incident_id(self) -> str | None:
         row = self.cases.currentRow()

@@ -220,3 +220,40 @@ def test_a_steward_sends_verdicts_to_a_shared_folder(
     payload = unverified_payload(sent.read_bytes())
     assert payload["seq"] == 2 and len(payload["verdicts"]) == 1  # bundle 1 went out before
     desk.store.close()
+
+
+def test_the_merge_view_reads_on_a_worker_and_shows_only_the_newest_read(
+    head_desk: Desk, judged: Panel, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window stays live while 500 cases are read; meanwhile nothing can be decided on
+    the stale list, and a slow older read finishing last does not overwrite a newer one."""
+    import threading
+
+    import steward_desk.ui.panel.actions as actions
+
+    panel: PanelCapability = head_desk.window.panel  # type: ignore[attr-defined]
+    _drop(head_desk, _bundles(judged))
+    head_desk.runner.synchronous = False
+    view = panel.open_merge_view()
+    assert view.loading and not view.cases.isEnabled() and not view.decide_button.isEnabled()
+    qtbot.waitUntil(lambda: not view.loading, timeout=10_000)
+    assert view.cases.rowCount() == 2 and view.decide_button.isEnabled()
+
+    real, release, calls = actions.merge_view, threading.Event(), []
+
+    def slow_then_fast(store: Any, rulebook: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:  # the older read: held back, and it would show nothing
+            release.wait(10)
+            return []
+        return real(store, rulebook)
+
+    monkeypatch.setattr(actions, "merge_view", slow_then_fast)
+    panel.refresh_merge()
+    panel.refresh_merge()
+    qtbot.waitUntil(lambda: not view.loading, timeout=10_000)
+    assert view.cases.rowCount() == 2
+    release.set()
+    head_desk.runner.wait()
+    QApplication.processEvents()
+    assert view.cases.rowCount() == 2 and len(calls) == 2
