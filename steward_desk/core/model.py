@@ -101,6 +101,11 @@ class PenaltyType(StrEnum):
         return _PENALTY_UNITS[self]
 
 
+# The largest penalty value a verdict or decision may carry, whatever its unit (10,000 s is
+# 2.8 hours; no league deducts 10,000 points): a larger one is a typo, and values far larger
+# would not survive JSON readers that hold numbers as doubles (above 2^53).
+MAX_PENALTY_VALUE = 10_000
+
 _PENALTY_UNITS: dict[PenaltyType, str] = {
     PenaltyType.TIME: "s",
     PenaltyType.DRIVE_THROUGH: "",

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from steward_desk.core.model import EventKind, Outcome, Penalty, PenaltyType
+from steward_desk.core.model import MAX_PENALTY_VALUE, EventKind, Outcome, Penalty, PenaltyType
 from steward_desk.core.penalties import PenaltyCalculator, Suggestion
 from steward_desk.core.rulebook import (
     PenaltyRequirement,
@@ -306,10 +306,11 @@ def _penalty(
         table.report("value", f"expected a whole number, got {type_name(amount)}")
         return None
     if penalty_needs_value(penalty_type):
-        if not isinstance(amount, int) or amount < 1:
+        if not isinstance(amount, int) or not 1 <= amount <= MAX_PENALTY_VALUE:
             table.report(
                 "value",
-                f"a {penalty_type.value} penalty needs a value of 1 or more ({penalty_type.unit})",
+                f"a {penalty_type.value} penalty needs a value from 1 to {MAX_PENALTY_VALUE:,} "
+                f"({penalty_type.unit}), got {amount if amount is not None else 'none'}",
             )
             return None
     elif amount:

@@ -82,8 +82,13 @@ REFUSALS = [
     ("penalty: a racing_incident carries no penalty", with_(outcome="racing_incident")),
     ("penalty.type: a warning cannot carry a time penalty", with_(outcome="warning")),
     (
-        "penalty.value: a time penalty needs a value of 1 or more",
+        "penalty.value: a time penalty needs a value from 1 to 10,000 (s), got 0",
         with_(penalty={"type": "time", "value": 0}),
+    ),
+    (
+        "penalty.value: a licence_points penalty needs a value from 1 to 10,000 (points), got "
+        "9007199254740993",
+        with_(penalty={"type": "licence_points", "value": 2**53 + 1}),
     ),
     (
         "penalty.value: expected a whole number, got a string",

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from steward_desk.core.model import Outcome, PenaltyType
+from steward_desk.core.model import MAX_PENALTY_VALUE, Outcome, PenaltyType
 from steward_desk.core.rulebook import Rulebook, penalty_needs_value
 from steward_desk.core.verdict import SANCTIONS
 from steward_desk.panel.merge import IncidentPanel
@@ -53,7 +53,7 @@ class DecideDialog(QDialog):
         for kind in rulebook.penalty_types:
             self.penalty_type.addItem(kind.value.replace("_", " ").capitalize(), kind.value)
         self.penalty_value = QSpinBox(self)
-        self.penalty_value.setRange(0, 10_000)
+        self.penalty_value.setRange(0, MAX_PENALTY_VALUE)
         self.at_fault: dict[str, QCheckBox] = {}
         drivers = QWidget(self)
         column = QVBoxLayout(drivers)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from steward_desk.core.model import EventKind, Outcome, Penalty, PenaltyType
+from steward_desk.core.model import MAX_PENALTY_VALUE, EventKind, Outcome, Penalty, PenaltyType
 from steward_desk.core.penalties import PenaltyCalculator, Suggestion
 from steward_desk.core.precedents import Precedent
 from steward_desk.core.rulebook import PenaltyRequirement, Rulebook, penalty_needs_value
@@ -78,7 +78,7 @@ class RulingBox(QGroupBox):
         penalty_layout.setContentsMargins(0, 0, 0, 0)
         self.penalty_type = QComboBox(penalty_row)
         self.penalty_value = QSpinBox(penalty_row)
-        self.penalty_value.setRange(0, 999)
+        self.penalty_value.setRange(0, MAX_PENALTY_VALUE)
         penalty_layout.addWidget(self.penalty_type, 2)
         penalty_layout.addWidget(self.penalty_value, 1)
         self.override_label = QLabel("Override reason", self)
