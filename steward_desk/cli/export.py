@@ -14,6 +14,7 @@ from typing import Any
 from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError, UsageError
 from steward_desk.cli.keys import add_passphrase_option, desk_key
+from steward_desk.cli.rulebook import active_rulebook
 
 
 def register(sub: Any) -> None:
@@ -73,7 +74,7 @@ def export_decisions(args: argparse.Namespace, ctx: Context) -> int:
             store,
             key,
             args.out,
-            rulebook=_rulebook(),
+            rulebook=active_rulebook(),
             state_dir=ctx.paths.home / "exports",
             issuer=identity.name,
             event=args.event,
@@ -99,7 +100,7 @@ def export_classification(args: argparse.Namespace, ctx: Context) -> int:
         revised_classification,
     )
 
-    revised = _run(lambda: revised_classification(ctx.store(), args.session, _rulebook()))
+    revised = _run(lambda: revised_classification(ctx.store(), args.session, active_rulebook()))
     data = classification_csv(revised) if args.format == "csv" else classification_json(revised)
     _run(lambda: write_atomic(args.out, data))
     moved = sum(1 for row in revised.after if row.position != row.file_position)
@@ -111,7 +112,7 @@ def export_ledger(args: argparse.Namespace, ctx: Context) -> int:
     from steward_desk.exports.atomic import write_atomic
     from steward_desk.exports.ledger import league_ledger, ledger_csv, ledger_json
 
-    export = _run(lambda: league_ledger(ctx.store(), _rulebook(), args.as_of))
+    export = _run(lambda: league_ledger(ctx.store(), active_rulebook(), args.as_of))
     data = ledger_csv(export) if args.format == "csv" else ledger_json(export)
     _run(lambda: write_atomic(args.out, data))
     count = len(export.ledger.drivers)
@@ -123,7 +124,7 @@ def export_notices(args: argparse.Namespace, ctx: Context) -> int:
     from steward_desk.exports.notices import export_notices as export
     from steward_desk.exports.records import load_decisions
 
-    rulebook = _rulebook()
+    rulebook = active_rulebook()
     records = _run(lambda: load_decisions(ctx.store(), rulebook, event=args.event))
     written = _run(lambda: export(records, rulebook, args.out))
     say(f"Wrote {len(written)} files under {args.out}")
@@ -134,20 +135,11 @@ def export_documents(args: argparse.Namespace, ctx: Context) -> int:
     from steward_desk.exports.documents import export_documents as export
     from steward_desk.exports.records import load_decisions
 
-    rulebook = _rulebook()
+    rulebook = active_rulebook()
     records = _run(lambda: load_decisions(ctx.store(), rulebook, event=args.event))
     written = _run(lambda: export(records, rulebook, args.out))
     say(f"Wrote {len(written)} PDF files under {args.out}")
     return 0
-
-
-def _rulebook() -> Any:
-    from steward_desk.core.rulebook import RulebookError, load_rulebook
-
-    try:
-        return load_rulebook()
-    except RulebookError as error:
-        raise CliError(str(error)) from None
 
 
 def _run(fn: Any) -> Any:

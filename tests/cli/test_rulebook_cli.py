@@ -241,3 +241,17 @@ def test_the_environment_points_every_command_at_the_leagues_rulebook(
         and "the rulebook cannot be used" in err
         and "fngt.toml: categories: missing" in err
     )
+
+
+def test_the_export_commands_refuse_a_broken_rulebook_in_the_same_words(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    broken = tmp_path / "fngt.toml"
+    broken.write_text("schema_version = 1\n", encoding="utf-8")
+    monkeypatch.setenv("STEWARD_DESK_RULEBOOK", str(broken))
+    code, out, err = run(
+        capsys, "export", "ledger", "--format", "csv", "--out", str(tmp_path / "ledger.csv")
+    )
+    assert code == 1 and out == ""
+    assert "the rulebook cannot be used" in err and "fngt.toml: categories: missing" in err
+    assert not (tmp_path / "ledger.csv").exists()
