@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from steward_desk.core.doc_reader import DocReader, type_name, unknown
 from steward_desk.core.model import MAX_PENALTY_VALUE, EventKind, Outcome, Penalty, PenaltyType
 from steward_desk.core.penalties import PenaltyCalculator, Suggestion
 from steward_desk.core.rulebook import (
@@ -25,7 +26,6 @@ from steward_desk.core.rulebook import (
     penalty_needs_value,
     penalty_to_json,
 )
-from steward_desk.core.rulebook_schema import DocReader, type_name, unknown
 
 # Outcomes that sanction a driver: only these are held to the tariff.
 SANCTIONS = (Outcome.WARNING, Outcome.PENALTY)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from steward_desk.core.doc_reader import DocReader, type_name
 from steward_desk.core.model import (
     EventKind,
     FindingKind,
@@ -19,7 +20,6 @@ from steward_desk.core.model import (
     SessionType,
 )
 from steward_desk.core.rulebook import Problem
-from steward_desk.core.rulebook_schema import DocReader, type_name
 from steward_desk.panel.errors import BAD_CONTENT, CasePackError
 
 FORMAT = 1
