@@ -186,7 +186,11 @@ class MergeView(QWidget):
         if loading:
             for button in (self.accept_button, self.decide_button, self.document_button):
                 button.setEnabled(False)
-            self.quorum.setText("Reading the panel's verdicts…")
+            if self.panels:
+                self.quorum.setText("Reading the panel's verdicts again…")
+            else:  # the first reading: "no verdicts yet" would not be true
+                self.title.setText("Reading the panel's verdicts…")
+                self.quorum.clear()
 
     def current_incident_id(self) -> str | None:
         row = self.cases.currentRow()

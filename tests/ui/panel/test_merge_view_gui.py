@@ -236,6 +236,7 @@ def test_the_merge_view_reads_on_a_worker_and_shows_only_the_newest_read(
     head_desk.runner.synchronous = False
     view = panel.open_merge_view()
     assert view.loading and not view.cases.isEnabled() and not view.decide_button.isEnabled()
+    assert view.title.text() == "Reading the panel's verdicts…"
     qtbot.waitUntil(lambda: not view.loading, timeout=10_000)
     assert view.cases.rowCount() == 2 and view.decide_button.isEnabled()
 
