@@ -24,7 +24,8 @@ from steward_desk.core.workflow import WorkflowError
 
 if TYPE_CHECKING:
     from steward_desk.storage.stewards import StewardInfo
-    from steward_desk.storage.verdicts import VerdictRecord, VerdictRepository
+    from steward_desk.storage.verdict_records import VerdictRecord
+    from steward_desk.storage.verdicts import VerdictRepository
 
 # The storage layer (SQLModel, ~0.5 s to import) is imported by the handlers that use it, so
 # commands that do not (`verify`, `--help`) start quickly.
@@ -110,7 +111,8 @@ def _read_form(file: str) -> dict[str, object]:
 
 
 def _submit(args: argparse.Namespace, ctx: Context) -> int:
-    from steward_desk.storage.verdicts import ConflictOfInterest, VerdictRepository
+    from steward_desk.storage.verdict_records import ConflictOfInterest
+    from steward_desk.storage.verdicts import VerdictRepository
 
     rulebook = active_rulebook()
     form = _read_form(args.file)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -26,6 +26,7 @@ from steward_desk.storage.tables import (
     Involvement,
     League,
     RaceSession,
+    aware_utc,
 )
 
 # Where a footage reference points: links travel as they are, files by their name only (the
@@ -33,14 +34,8 @@ from steward_desk.storage.tables import (
 _LINK_SOURCES = ("youtube", "twitch", "streamable", "gdrive", "dropbox", "link")
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _stamp(value: datetime | None) -> str | None:
-    aware = _aware(value)
+    aware = aware_utc(value)
     return timestamp(aware) if aware is not None else None
 
 
@@ -334,7 +329,7 @@ def _update(row: Any, fields: Mapping[str, Any]) -> bool:
     for name, value in fields.items():
         current = getattr(row, name)
         if isinstance(current, datetime):
-            current = _aware(current)
+            current = aware_utc(current)
         if current != value:
             setattr(row, name, value)
             changed = True

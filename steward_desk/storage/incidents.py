@@ -37,6 +37,7 @@ from steward_desk.storage.tables import (
     IncidentReport,
     Involvement,
     RaceSession,
+    aware_utc,
 )
 
 
@@ -96,12 +97,6 @@ class NewReport:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 class IncidentRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -139,7 +134,7 @@ class IncidentRepository:
             if incident.lap is None:
                 incident.lap = report.lap
             incident.reported_at = min(
-                _aware(incident.reported_at) or report.submitted_at, report.submitted_at
+                aware_utc(incident.reported_at) or report.submitted_at, report.submitted_at
             )
         row = IncidentReport(
             incident_id=incident.id,
@@ -309,8 +304,8 @@ class IncidentRepository:
                 category=incident.category,
                 reporter=reporters.get(incident.id, ""),
                 involved=tuple(involved.get(incident.id, ())),
-                reported_at=_aware(incident.reported_at) or datetime.now(UTC),
-                deadline=_aware(incident.deadline),
+                reported_at=aware_utc(incident.reported_at) or datetime.now(UTC),
+                deadline=aware_utc(incident.deadline),
                 lap=incident.lap,
                 race_time_ms=incident.race_time_ms,
                 findings=tuple(f for _, f in findings.get(incident.id, ())),
@@ -396,7 +391,7 @@ class IncidentRepository:
                     description=r.description,
                     lap=r.lap,
                     race_time_ms=r.race_time_ms,
-                    submitted_at=_aware(r.submitted_at) or datetime.now(UTC),
+                    submitted_at=aware_utc(r.submitted_at) or datetime.now(UTC),
                     source=r.source,
                 )
                 for r in session.exec(
@@ -407,7 +402,7 @@ class IncidentRepository:
             )
             footage = tuple(self._footage_refs(session, incident.id))
             trail = tuple(
-                f"{_aware(entry.at):%Y-%m-%d %H:%M} {entry.actor}: {entry.action}"
+                f"{aware_utc(entry.at):%Y-%m-%d %H:%M} {entry.actor}: {entry.action}"
                 for entry in audit.entries_for(session, incident.id)
             )
             return IncidentDetail(

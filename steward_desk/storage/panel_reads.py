@@ -30,6 +30,7 @@ from steward_desk.storage.tables import (
     RaceSession,
     Steward,
     VerdictRow,
+    aware_utc,
 )
 
 RECUSED = "verdict.recused"  # the audit action storage.verdicts records a recusal under
@@ -154,17 +155,11 @@ def current_decisions(session: Session, incident_ids: Sequence[str]) -> dict[str
         superseded = {row.supersedes for row in decisions if row.supersedes}
         live = [row for row in decisions if row.id not in superseded]
         if live:
-            out[incident_id] = max(live, key=lambda row: _aware(row.decided_at) or _EARLIEST)
+            out[incident_id] = max(live, key=lambda row: aware_utc(row.decided_at) or _EARLIEST)
     return out
 
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _by_id(session: Session, model: Any, ids: Sequence[str] | set[str]) -> dict[str, Any]:

@@ -23,6 +23,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware_utc(value: datetime | None) -> datetime | None:
+    """A datetime read back from SQLite, which stores them as UTC but returns them naive."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class League(SQLModel, table=True):
     __tablename__ = "league"
     id: str = Field(default_factory=new_id, primary_key=True)

@@ -14,20 +14,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from steward_desk.core.deadlines import CaseDeadlines, case_deadlines
 from steward_desk.core.model import (
     EventKind,
     IncidentStatus,
-    InvolvedDriver,
-    Outcome,
-    Penalty,
-    PenaltyType,
 )
 from steward_desk.core.panel import conflict_of_interest
 from steward_desk.core.precedents import Precedent, rank_precedents
@@ -35,6 +29,7 @@ from steward_desk.core.rulebook import Problem, Rulebook
 from steward_desk.core.verdict import Verdict, VerdictError
 from steward_desk.core.workflow import CaseAction, WorkflowError, transition
 from steward_desk.storage import audit
+from steward_desk.storage.precedents import all_precedents
 from steward_desk.storage.stewards import StewardInfo, StewardRepository
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import (
@@ -48,147 +43,24 @@ from steward_desk.storage.tables import (
     Incident,
     RaceSession,
     VerdictRow,
+    aware_utc,
+)
+from steward_desk.storage.verdict_records import (
+    DRAFT,
+    SUBMITTED,
+    AuditEntry,
+    CaseFacts,
+    ConflictOfInterest,
+    EvidenceItem,
+    Recusal,
+    VerdictLocked,
+    VerdictRecord,
 )
 
-DRAFT = "draft"
-SUBMITTED = "submitted"
 # Keys the desk sets on submission; whatever a form file says about them is replaced.
 _DESK_KEYS = ("id", "incident_id", "steward", "version", "supersedes", "created_at", "submitted")
 # Form fields the core verdict shape does not hold: kept with the submission's audit entry.
 FORM_ONLY = ("evidence", "affected")
-
-
-class ConflictOfInterest(PermissionError):
-    """The steward may not judge this incident; the recusal is already recorded."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
-
-
-class VerdictLocked(PermissionError):
-    """A submitted verdict is immutable: correct it with a new version."""
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    """What the verdict form needs to know about one incident."""
-
-    incident_id: str
-    number: int
-    status: IncidentStatus
-    category: str | None
-    event: str
-    event_kind: EventKind
-    final_round: bool
-    track: str
-    session_id: str
-    involved: tuple[InvolvedDriver, ...]
-    teams: Mapping[str, str]  # player id → team, from the session's results
-    report_text: str
-    lap: int | None
-    race_time_ms: int | None
-    session_end: datetime | None
-    published_at: datetime | None
-
-    def deadlines(self, rulebook: Rulebook) -> CaseDeadlines | None:
-        """The case's clocks (decision target; appeal window once published)."""
-        if self.session_end is None:
-            return None
-        return case_deadlines(rulebook, self.session_end, self.published_at)
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceItem:
-    """A bookmark or snapshot a verdict can cite."""
-
-    kind: str  # "bookmark" | "snapshot" | another evidence kind
-    label: str
-    race_ms: int | None = None
-    ref: str = ""  # bookmark id, or the file path of a snapshot
-    sha256: str | None = None
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "label": self.label,
-            "race_ms": self.race_ms,
-            "ref": self.ref,
-            "sha256": self.sha256,
-        }
-
-    @classmethod
-    def coerce(cls, item: object) -> EvidenceItem:
-        """An evidence item from what a provider hands over: this class, a mapping, or any
-        object with `label`/`race_ms`/`path`/`id` attributes (the review workspace's own)."""
-        if isinstance(item, EvidenceItem):
-            return item
-
-        def get(name: str) -> Any:
-            if isinstance(item, Mapping):
-                return item.get(name)
-            return getattr(item, name, None)
-
-        path = get("path")
-        kind = get("kind") or ("snapshot" if path else "bookmark")
-        race_ms = get("race_ms")
-        ref = get("ref") or path or get("id") or ""
-        label = get("label") or (str(path).rsplit("/", 1)[-1] if path else "")
-        return cls(
-            kind=str(kind),
-            label=str(label),
-            race_ms=int(race_ms) if isinstance(race_ms, int | float) else None,
-            ref=str(ref),
-            sha256=get("sha256"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class VerdictRecord:
-    """One stored verdict row, draft or submitted."""
-
-    id: str
-    incident_id: str
-    steward_id: str
-    steward_name: str
-    version: int
-    supersedes: str | None
-    status: str
-    body: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
-    submitted_at: datetime | None
-    superseded_by: str | None = None
-
-    @property
-    def submitted(self) -> bool:
-        return self.status == SUBMITTED
-
-    def verdict(self, rulebook: Rulebook) -> Verdict:
-        """The submitted verdict as the core type (raises VerdictError for a draft's gaps)."""
-        return Verdict.from_json(self.body, rulebook, draft=not self.submitted)
-
-
-@dataclass(frozen=True, slots=True)
-class Recusal:
-    steward_id: str
-    steward_name: str
-    reason: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    at: datetime
-    actor: str
-    action: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-def _aware(when: datetime | None) -> datetime | None:
-    if when is None:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 class VerdictRepository:
@@ -232,8 +104,8 @@ class VerdictRepository:
             report_text="\n".join(r.description for r in detail.reports),
             lap=summary.lap,
             race_time_ms=summary.race_time_ms,
-            session_end=_aware(race.ended_at),
-            published_at=_aware(published),
+            session_end=aware_utc(race.ended_at),
+            published_at=aware_utc(published),
         )
 
     @staticmethod
@@ -498,9 +370,9 @@ class VerdictRepository:
             supersedes=row.supersedes,
             status=row.status,
             body=json.loads(row.body_json or "{}"),
-            created_at=_aware(row.created_at) or datetime.now(UTC),
-            updated_at=_aware(row.updated_at) or datetime.now(UTC),
-            submitted_at=_aware(row.submitted_at),
+            created_at=aware_utc(row.created_at) or datetime.now(UTC),
+            updated_at=aware_utc(row.updated_at) or datetime.now(UTC),
+            submitted_at=aware_utc(row.submitted_at),
             superseded_by=superseded_by,
         )
 
@@ -550,7 +422,7 @@ class VerdictRepository:
         with self.store.read() as session:
             return [
                 AuditEntry(
-                    _aware(e.at) or datetime.now(UTC),
+                    aware_utc(e.at) or datetime.now(UTC),
                     e.actor,
                     e.action,
                     json.loads(e.detail_json or "{}"),
@@ -593,20 +465,7 @@ class VerdictRepository:
 
     def all_precedents(self) -> list[Precedent]:
         """Every stored decision as a precedent; unreadable bodies are skipped."""
-        with self.store.read() as session:
-            rows = session.exec(
-                select(Decision, Incident, RaceSession, Event)
-                .join(Incident, col(Incident.id) == Decision.incident_id)
-                .join(RaceSession, col(RaceSession.id) == Incident.session_id)
-                .join(Event, col(Event.id) == RaceSession.event_id)
-            ).all()
-        superseded = {d.supersedes for d, *_ in rows if d.supersedes}
-        out: list[Precedent] = []
-        for decision, incident, race, event in rows:
-            precedent = _precedent(decision, incident, race, event, decision.id in superseded)
-            if precedent is not None:
-                out.append(precedent)
-        return out
+        return all_precedents(self.store)
 
     # -- the case workflow -----------------------------------------------------------------
     def move_case(
@@ -643,41 +502,6 @@ class VerdictRepository:
             before=before.value, after=after.value, move=action.value, reason=reason.strip(),
         )  # fmt: skip
         return after
-
-
-def _precedent(
-    decision: Decision, incident: Incident, race: RaceSession, event: Event, superseded: bool
-) -> Precedent | None:
-    try:
-        body = json.loads(decision.body_json or "{}")
-        category = body.get("category") or incident.category
-        outcome = Outcome(body["outcome"])
-        raw = body.get("penalty")
-        penalty = (
-            Penalty(PenaltyType(raw["type"]), int(raw.get("value") or 0))
-            if isinstance(raw, Mapping)
-            else None
-        )
-        kind = EventKind(event.kind)
-    except (ValueError, KeyError, TypeError):
-        return None
-    if not category:
-        return None
-    return Precedent(
-        decision_id=decision.id,
-        incident_id=incident.id,
-        category=str(category),
-        track=race.track or event.track,
-        event=event.name,
-        event_kind=kind,
-        decided_at=_aware(decision.decided_at) or datetime.now(UTC),
-        outcome=outcome,
-        penalty=penalty,
-        reasoning=str(body.get("reasoning", "")),
-        factors=tuple(str(f) for f in body.get("factors", []) or []),
-        severity=body.get("severity"),
-        superseded=superseded,
-    )
 
 
 def _form_extras(evidence: object, affected: object) -> tuple[list[dict[str, object]], list[str]]:

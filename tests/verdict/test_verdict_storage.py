@@ -14,7 +14,8 @@ from steward_desk.core.verdict import VerdictError
 from steward_desk.core.workflow import CaseAction, WorkflowError
 from steward_desk.storage.stewards import StewardInfo, StewardRepository
 from steward_desk.storage.tables import VerdictRow
-from steward_desk.storage.verdicts import ConflictOfInterest, VerdictLocked, VerdictRepository
+from steward_desk.storage.verdict_records import ConflictOfInterest, VerdictLocked
+from steward_desk.storage.verdicts import VerdictRepository
 
 
 def rows(repo: VerdictRepository, incident_id: str) -> list[VerdictRow]:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from steward_desk.core.model import format_race_time
-from steward_desk.storage.verdicts import EvidenceItem
+from steward_desk.storage.verdict_records import EvidenceItem
 
 _ROLE = Qt.ItemDataRole.UserRole
 

@@ -34,12 +34,8 @@ from steward_desk.core.workflow import WorkflowError
 from steward_desk.paths import Paths
 from steward_desk.storage.stewards import StewardInfo
 from steward_desk.storage.store import Store
-from steward_desk.storage.verdicts import (
-    CaseFacts,
-    ConflictOfInterest,
-    VerdictRecord,
-    VerdictRepository,
-)
+from steward_desk.storage.verdict_records import CaseFacts, ConflictOfInterest, VerdictRecord
+from steward_desk.storage.verdicts import VerdictRepository
 from steward_desk.ui.verdict.checklist import ChecklistWidget
 from steward_desk.ui.verdict.drivers import DriversBox
 from steward_desk.ui.verdict.evidence_list import EvidenceList
