@@ -67,8 +67,9 @@ def import_results(args: argparse.Namespace, ctx: Context) -> int:
 
 def import_reports(args: argparse.Namespace, ctx: Context) -> int:
     from steward_desk.core.rulebook import load_rulebook
-    from steward_desk.intake.report_forms import load_mapping, parse_reports
+    from steward_desk.intake.report_forms import parse_reports
     from steward_desk.intake.report_import import apply_plan, plan_reports
+    from steward_desk.intake.report_mapping import load_mapping
 
     path = Path(args.file)
     store = ctx.store()

@@ -22,19 +22,19 @@ from steward_desk.core.validation import (
     validate_report,
 )
 from steward_desk.intake.errors import ReportFormError
+from steward_desk.intake.form_values import parse_when, split_footage, split_involved
 from steward_desk.intake.report_forms import (
-    ReportMapping,
-    guess_mapping,
-    load_mapping,
     parse_report_csv,
     parse_report_json,
     parse_reports,
-    parse_when,
     preview_reports,
     read_report_table,
+)
+from steward_desk.intake.report_mapping import (
+    ReportMapping,
+    guess_mapping,
+    load_mapping,
     save_mapping,
-    split_footage,
-    split_involved,
 )
 
 GOOGLE_HEADERS = [

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from intake_cli_desk import Desk
 from league_files import GOOGLE_HEADERS, LEAGUE, csv_bytes, reports_csv
 
-from steward_desk.intake.report_forms import guess_mapping, save_mapping
+from steward_desk.intake.report_mapping import guess_mapping, save_mapping
 
 
 def mapping_file(tmp_path: Path) -> Path:

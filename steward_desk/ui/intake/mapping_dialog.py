@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from steward_desk.intake.report_forms import ReportMapping, ReportPreview
+from steward_desk.intake.report_forms import ReportPreview
+from steward_desk.intake.report_mapping import ReportMapping
 
 FIELD_LABELS: dict[str, str] = {
     "reporter": "Reporter",

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
 from steward_desk.intake.errors import IntakeError, ReportFormError
 from steward_desk.intake.report_forms import (
-    ReportMapping,
     ReportRow,
     decode_report_bytes,
     parse_reports,
@@ -27,6 +26,7 @@ from steward_desk.intake.report_import import (
     apply_plan,
     plan_reports,
 )
+from steward_desk.intake.report_mapping import ReportMapping
 from steward_desk.ui.intake.confirm_dialog import MatchConfirmDialog
 from steward_desk.ui.intake.mapping_dialog import ColumnMappingDialog
 from steward_desk.ui.intake.new_report_dialog import ManualReport, NewReportDialog
