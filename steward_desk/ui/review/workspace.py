@@ -5,50 +5,48 @@ the state and emits events; the `SyncController` keeps libVLC players on the rac
 playing; the `FrameFetcher` delivers exact frames from the frame servers whenever a tile is
 not showing libVLC video (paused, stepping, scrubbing, backwards, or without libVLC).
 User gestures become calls on the timeline; tiles and scrubber repaint from its events.
+
+This module holds the building, opening and closing of an incident, and the frames: which
+tile asks for which frame and what it shows. The steward's commands live beside it as mixins
+named after what they hold (`transport`, `alignment`, `evidence`, `tile_layout`), the
+toolbar in `transport_bar`, the checks on footage files in `footage_files`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QMouseEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QSplitter,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from steward_desk.core.model import FootageRef, format_race_time
-from steward_desk.core.timeline import (
-    RATE_STEPS,
-    Bookmark,
-    ClipTrack,
-    ReviewTimeline,
-    next_rate,
-)
-from steward_desk.media.errors import MediaError
-from steward_desk.media.footage_index import FootageIndex
+from steward_desk.core.model import format_race_time
+from steward_desk.core.timeline import ClipTrack, ReviewTimeline
 from steward_desk.media.frame_server import Frame, FrameServer
 from steward_desk.media.vlc_backend import install_hint
 from steward_desk.ui.review.actions import SPECS, build_actions
+from steward_desk.ui.review.alignment import AlignmentCommands
 from steward_desk.ui.review.bookmarks_panel import BookmarksPanel
-from steward_desk.ui.review.clips import ClipEntry, describe_clips, snapshot_part, tile_title
+from steward_desk.ui.review.clips import ClipEntry, describe_clips, tile_title
+from steward_desk.ui.review.evidence import EvidenceCommands
 from steward_desk.ui.review.fetcher import OPEN_RADIUS, FrameFetcher
+from steward_desk.ui.review.footage_files import (
+    describe_failure,
+    file_problem,
+    initial_offset,
+    stored_index,
+)
 from steward_desk.ui.review.playback import Playback, video_playback_status
 from steward_desk.ui.review.scrubber import CLIP_COLOURS, MARGIN, RaceScrubber
 from steward_desk.ui.review.services import ReviewServices
-from steward_desk.ui.review.snapshot import compose, png_bytes
 from steward_desk.ui.review.tile import ClipTile
 from steward_desk.ui.review.tile_area import TileArea
+from steward_desk.ui.review.tile_layout import TileLayout
+from steward_desk.ui.review.transport import TransportCommands
+from steward_desk.ui.review.transport_bar import TransportBar
 
-BOOKMARK_COLOURS = ("#f5c518", "#ff4d4d", "#4cc9f0", "#b5e48c", "#f72585", "#ffb703")
 
-
-class ReviewWorkspace(QWidget):
+# The steward's commands are mixins so each stays a workspace method that the actions, the host
+# and the tests call by name; QWidget comes last so those methods win over Qt's, as before.
+class ReviewWorkspace(TransportCommands, AlignmentCommands, EvidenceCommands, TileLayout, QWidget):
     """Review one incident's footage: `ReviewWorkspace(services, parent)`, then
     `open_incident(id)`. Call `close_incident()` (or delete the widget) to stop playback."""
 
@@ -123,7 +121,11 @@ class ReviewWorkspace(QWidget):
         self.banner.setStyleSheet("background: #5c4a00; color: #fff3c4; padding: 6px;")
         self.banner.setVisible(not self.video_available)
         self.banner.setText(self._banner_text())
-        self.toolbar = self._build_toolbar()
+        self.toolbar = TransportBar(self.actions_by_name, self.timeline, self.set_layout)
+        # the toolbar's controls, under the workspace's names that callers know them by
+        self.rate_box = self.toolbar.rate_box
+        self.time_label = self.toolbar.time_label
+        self.layout_box = self.toolbar.layout_box
         self.grid_host = TileArea()
         self.scrubber = RaceScrubber(self.timeline)
         self.scrubber.scrub_started.connect(self._on_scrub_started)
@@ -164,53 +166,6 @@ class ReviewWorkspace(QWidget):
             text += " " + install_hint()
         return text
 
-    def _build_toolbar(self) -> QToolBar:
-        bar = QToolBar()
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        a = self.actions_by_name
-        for name in ("toggle_play", "step_back", "step_forward"):
-            bar.addAction(a[name])
-        a["toggle_play"].setIconText("Play")
-        self.rate_box = QComboBox()
-        self.rate_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for rate in RATE_STEPS:
-            self.rate_box.addItem(f"{rate:g}×", rate)
-        self.rate_box.setCurrentIndex(RATE_STEPS.index(1.0))
-        self.rate_box.setToolTip("Playback speed ([ slower, ] faster)")
-        self.rate_box.activated.connect(
-            lambda i: self.timeline.set_rate(
-                float(self.rate_box.itemData(i)) * (1 if self.timeline.rate > 0 else -1)
-            )
-        )
-        bar.addWidget(self.rate_box)
-        self.time_label = QLabel(format_race_time(0))
-        self.time_label.setStyleSheet("font-family: monospace; font-size: 15px; padding: 0 8px;")
-        bar.addWidget(self.time_label)
-        bar.addSeparator()
-        for name in ("sync_here", "nudge_back", "nudge_forward", "snapshot", "add_bookmark"):
-            bar.addAction(a[name])
-        a["nudge_back"].setIconText("−1 frame")
-        a["nudge_forward"].setIconText("+1 frame")
-        a["sync_here"].setIconText("Sync here")
-        a["snapshot"].setIconText("Snapshot")
-        a["add_bookmark"].setIconText("Bookmark")
-        bar.addSeparator()
-        for name, label in (("loop_in", "A"), ("loop_out", "B"), ("clear_loop", "No loop")):
-            a[name].setIconText(label)
-            bar.addAction(a[name])
-        bar.addSeparator()
-        self.layout_box = QComboBox()
-        self.layout_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for mode, label in ((1, "1 tile"), (2, "2 tiles"), (4, "2×2")):
-            self.layout_box.addItem(label, mode)
-        self.layout_box.activated.connect(
-            lambda i: self.set_layout(int(self.layout_box.itemData(i)))
-        )
-        bar.addWidget(self.layout_box)
-        for button in bar.findChildren(QWidget):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        return bar
-
     # -- the host's calls ---------------------------------------------------------------------------
     def shortcut_actions(self) -> list[QAction]:
         """Every named action with its keys, for Help → Keyboard shortcuts."""
@@ -233,13 +188,13 @@ class ReviewWorkspace(QWidget):
             path = services.resolve_path(ref)
             entry = ClipEntry(ref, tile, path)
             self.entries[ref.id] = entry
-            tracks.append(ClipTrack(ref.id, _initial_offset(ref, incident_ms)))
-            problem = _file_problem(ref, path)
+            tracks.append(ClipTrack(ref.id, initial_offset(ref, incident_ms)))
+            problem = file_problem(ref, path)
             if problem is not None:
                 tile.show_error(problem)
             else:
                 assert path is not None
-                self.fetcher.open(ref.id, path, _stored_index(services, ref, path))
+                self.fetcher.open(ref.id, path, stored_index(services, ref, path))
         self._opening = True
         self.timeline.set_tracks(tracks)
         self.timeline.set_marks(incident_ms, services.lap_marks(incident_id))
@@ -270,67 +225,10 @@ class ReviewWorkspace(QWidget):
             self.close_incident()
         return super().event(event)
 
-    # -- tiles ----------------------------------------------------------------------------------------
-    def tiles(self) -> list[ClipTile]:
-        """Every clip's tile, in footage order."""
-        return [e.tile for e in self.entries.values()]
-
-    def tile(self, clip_id: str) -> ClipTile:
-        return self.entries[clip_id].tile
-
-    def set_layout(self, mode: int) -> None:
-        """1, 2 or 4 (2×2) tiles; one tile shows the focused clip."""
-        self.layout_mode = mode
-        self.layout_box.setCurrentIndex({1: 0, 2: 1, 4: 2}.get(mode, 1))
-        ids = list(self.entries)
-        focus = self.timeline.focus
-        if mode == 1:
-            shown = [focus] if focus in self.entries else ids[:1]
-        else:
-            shown = ids[:mode]
-            if mode == 2 and focus in self.entries and focus not in shown:
-                shown = [shown[0], focus]
-        for entry in self.entries.values():
-            entry.tile.setVisible(entry.clip_id in shown)
-        columns = 1 if len(shown) == 1 else 2
-        self.grid_host.set_tiles([self.entries[c].tile for c in shown], columns)
-
-    def layout_1(self) -> None:
-        self.set_layout(1)
-
-    def layout_2(self) -> None:
-        self.set_layout(2)
-
-    def layout_4(self) -> None:
-        self.set_layout(4)
-
+    # -- tiles and the clip legend -----------------------------------------------------------------
     def _on_tile_clicked(self, clip_id: str) -> None:
         self.timeline.set_focus(clip_id)
         self.setFocus()
-
-    def _focus_tile(self, number: int) -> None:
-        ids = list(self.entries)
-        if number <= len(ids):
-            self.timeline.set_focus(ids[number - 1])
-            if self.layout_mode == 1:
-                self.set_layout(1)
-
-    def focus_1(self) -> None:
-        self._focus_tile(1)
-
-    def focus_2(self) -> None:
-        self._focus_tile(2)
-
-    def focus_3(self) -> None:
-        self._focus_tile(3)
-
-    def focus_4(self) -> None:
-        self._focus_tile(4)
-
-    def _on_focus(self, clip_id: str | None) -> None:
-        for entry in self.entries.values():
-            entry.tile.set_focused(entry.clip_id == clip_id)
-        self.playback.on_focus(clip_id)
 
     def _describe_clips(self) -> None:
         """Under the scrubber: each clip's colour (as on the scrubber), where its first frame
@@ -343,7 +241,7 @@ class ReviewWorkspace(QWidget):
         if self.sender() is not self.fetcher or entry is None:
             return  # from an incident closed meanwhile (its worker closes its own file)
         if not isinstance(result, FrameServer):
-            entry.tile.show_error(_describe_failure(entry.path, result))
+            entry.tile.show_error(describe_failure(entry.path, result))
             self._describe_clips()
             return
         entry.server = result
@@ -430,132 +328,22 @@ class ReviewWorkspace(QWidget):
         )
 
     def _refresh_time(self) -> None:
-        self.time_label.setText(format_race_time(self.timeline.position_ms))
+        self.toolbar.show_time(self.timeline.position_ms)
 
-    # -- transport -------------------------------------------------------------------------------------
-    def toggle_play(self) -> None:
-        self.timeline.set_playing(not self.timeline.playing)
-
-    def play(self) -> None:
-        self.timeline.set_playing(True)
-
-    def pause(self) -> None:
-        self.timeline.set_playing(False)
-
-    def shuttle_back(self) -> None:
-        self.timeline.shuttle(-1)
-
-    def shuttle_forward(self) -> None:
-        self.timeline.shuttle(+1)
-
+    # -- repainting from the timeline ------------------------------------------------------------
     def _on_playing(self, playing: bool) -> None:
-        self.actions_by_name["toggle_play"].setIconText("Pause" if playing else "Play")
+        self.toolbar.show_playing(playing)
         self.playback.on_playing(playing)
         if self.fetcher.previews is not None:
             self.fetcher.previews.hold(playing)  # the cores go to playback meanwhile
 
     def _on_rate(self, rate: float) -> None:
-        self.rate_box.setCurrentIndex(
-            min(range(len(RATE_STEPS)), key=lambda i: abs(RATE_STEPS[i] - abs(rate)))
-        )
+        self.toolbar.show_rate(rate)
         self.playback.on_rate(rate)
-
-    def slower(self) -> None:
-        self.timeline.set_rate(next_rate(self.timeline.rate, -1))
-
-    def faster(self) -> None:
-        self.timeline.set_rate(next_rate(self.timeline.rate, +1))
 
     def _on_scrub_started(self) -> None:
         if self.timeline.playing:
             self.timeline.set_playing(False)
-
-    # -- moving ------------------------------------------------------------------------------------------
-    def _paused_then(self) -> None:
-        if self.timeline.playing:
-            self.timeline.set_playing(False)
-
-    def step_back(self) -> None:
-        self._paused_then()
-        self.timeline.step_frames(-1)
-
-    def step_forward(self) -> None:
-        self._paused_then()
-        self.timeline.step_frames(+1)
-
-    def back_1s(self) -> None:
-        self.timeline.jump(-1_000)
-
-    def forward_1s(self) -> None:
-        self.timeline.jump(1_000)
-
-    def back_10s(self) -> None:
-        self.timeline.jump(-10_000)
-
-    def forward_10s(self) -> None:
-        self.timeline.jump(10_000)
-
-    def jump_to(self, race_ms: int) -> None:
-        """Move every clip to `race_ms` (bookmark click)."""
-        self.timeline.set_position(race_ms)
-
-    def toggle_full_screen(self) -> None:
-        window = self.window()
-        if window.isFullScreen():
-            window.showNormal()
-        else:
-            window.showFullScreen()
-
-    # -- alignment -------------------------------------------------------------------------------------
-    def sync_here(self) -> None:
-        """Each clip's shown frame is the same moment: offsets so that frame starts at the
-        current race time; stored through the services."""
-        self._paused_then()
-        here = self.timeline.position_ms
-        positions: dict[str, int] = {}
-        skipped: list[str] = []
-        for entry in self.entries.values():
-            track = self.timeline.track(entry.clip_id)
-            index = track.frame_index(here)
-            if not entry.usable or not track.covers(here) or index < 0:
-                skipped.append(entry.tile.title.text())
-                continue
-            positions[entry.clip_id] = track.frame_pts_ms[index]
-        offsets = self.timeline.sync_here(positions)
-        for clip_id, offset in offsets.items():
-            self.services.save_offset(clip_id, offset)
-        text = f"Synced {len(offsets)} clip(s) at {format_race_time(here)}"
-        if skipped:
-            text += "; not at this time: " + ", ".join(skipped)
-        self.message.emit(text)
-
-    def _nudge(self, frames: int) -> None:
-        self._paused_then()
-        moved = self.timeline.nudge_focused(frames)
-        if moved is not None:
-            self.services.save_offset(moved.clip_id, moved.offset_ms)
-
-    def _nudge_ms(self, delta_ms: int) -> None:
-        self._paused_then()
-        focus = self.timeline.focus
-        if focus is None:
-            return
-        track = self.timeline.track(focus)
-        offset = track.offset_ms - delta_ms
-        self.timeline.set_offsets({focus: offset})
-        self.services.save_offset(focus, offset)
-
-    def nudge_back(self) -> None:
-        self._nudge(-1)
-
-    def nudge_forward(self) -> None:
-        self._nudge(+1)
-
-    def nudge_back_1s(self) -> None:
-        self._nudge_ms(-1_000)
-
-    def nudge_forward_1s(self) -> None:
-        self._nudge_ms(1_000)
 
     def _on_offset(self, track: ClipTrack) -> None:
         entry = self.entries.get(track.clip_id)
@@ -565,97 +353,14 @@ class ReviewWorkspace(QWidget):
         if entry.usable and entry.tile.face != ClipTile.VIDEO:
             self._request(entry, self.timeline.position_ms)
 
-    # -- loop and bookmarks ------------------------------------------------------------------------------
-    def loop_in(self) -> None:
-        self.timeline.set_loop_in()
-
-    def loop_out(self) -> None:
-        self.timeline.set_loop_out()
-
-    def clear_loop(self) -> None:
-        self.timeline.clear_loop()
-
-    def add_bookmark(self) -> None:
-        if self.incident_id is None:
-            return
-        here = self.timeline.position_ms
-        colour = BOOKMARK_COLOURS[len(self.timeline.bookmarks) % len(BOOKMARK_COLOURS)]
-        label = f"Bookmark {len(self.timeline.bookmarks) + 1}"
-        bookmark_id = self.services.add_bookmark(self.incident_id, here, label, colour)
-        self.timeline.add_bookmark(Bookmark(bookmark_id, here, label, colour))
-
-    def remove_bookmark(self, bookmark_id: str) -> None:
-        self.services.remove_bookmark(bookmark_id)
-        self.timeline.remove_bookmark(bookmark_id)
-
-    # -- snapshot ------------------------------------------------------------------------------------------
-    def snapshot(self) -> None:
-        """Every tile's exact frame at this moment, as one PNG handed to the services (once
-        every tile has its exact frame; pauses playback first)."""
-        if self.incident_id is None:
-            return
-        self._paused_then()
-        self._snapshot_wanted = True
-        self._try_snapshot()
-
-    def _try_snapshot(self) -> None:
-        if not self.exact() or self.incident_id is None:
-            return
-        self._snapshot_wanted = False
-        here = self.timeline.position_ms
-        parts = [snapshot_part(entry, here) for entry in self.entries.values()]
-        heading = f"Incident {self.incident_id} · race time {format_race_time(here)}"
-        png = png_bytes(compose(parts, heading))
-        try:
-            path, digest = self.services.save_snapshot(self.incident_id, here, png)
-        except OSError as error:
-            self.message.emit(f"Snapshot not saved: {error}")
-            return
-        self.snapshot_saved.emit(str(path), digest)
-        self.message.emit(f"Snapshot saved: {path} (SHA-256 {digest[:12]}…)")
+    # -- the window ------------------------------------------------------------------------------
+    def toggle_full_screen(self) -> None:
+        window = self.window()
+        if window.isFullScreen():
+            window.showNormal()
+        else:
+            window.showFullScreen()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus()
         super().mousePressEvent(event)
-
-
-def _initial_offset(ref: FootageRef, incident_ms: int | None) -> int:
-    """A clip never aligned (offset 0) whose report gave a timestamp starts aligned on the
-    incident's reported time: the report's moment in the clip is that race time."""
-    if ref.offset_ms == 0 and ref.start_ms is not None and incident_ms is not None:
-        return incident_ms - ref.start_ms
-    return ref.offset_ms
-
-
-def _file_problem(ref: FootageRef, path: Path | None) -> str | None:
-    """Why this footage cannot be opened at all, in words naming the file; None if it can."""
-    if path is None:
-        return f"{ref.location}\nNo local file for this footage (a link that was not downloaded)."
-    if not path.exists():
-        return f"{path}\nFile not found: it was moved, renamed or is on a drive not connected."
-    if path.is_dir():
-        return f"{path}\nThis is a folder, not a video file."
-    return None
-
-
-def _describe_failure(path: Path | None, result: object) -> str:
-    if isinstance(result, MediaError):
-        return f"{result.path or path}\n{result.problem}"
-    return f"{path}\nCannot be opened: {result}"
-
-
-def _stored_index(services: ReviewServices, ref: FootageRef, path: Path) -> FootageIndex | None:
-    """The index kept at intake, so a long file is not demuxed again on every open; None (the
-    server indexes the file itself) when the services keep none or the file has changed."""
-    provider = getattr(services, "footage_index", None)
-    if provider is None:
-        return None
-    index = provider(ref)
-    if index is None:
-        return None
-    try:
-        if path.stat().st_size != index.size_bytes:
-            return None
-    except OSError:
-        return None
-    return index  # type: ignore[no-any-return]

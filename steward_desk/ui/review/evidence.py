@@ -1,0 +1,76 @@
+"""What the steward keeps from a review: bookmarks on the race clock, and snapshots of every
+tile's exact frame saved as evidence (PNG + SHA-256).
+
+A mixin of `ReviewWorkspace`, so the commands stay workspace methods that the named actions
+(`actions.SPECS`) and the bookmarks panel call by name. Storing goes through the services;
+composing the PNG is `snapshot.py`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import SignalInstance
+
+from steward_desk.core.model import format_race_time
+from steward_desk.core.timeline import Bookmark, ReviewTimeline
+from steward_desk.ui.review.clips import ClipEntry, snapshot_part
+from steward_desk.ui.review.services import ReviewServices
+from steward_desk.ui.review.snapshot import compose, png_bytes
+
+BOOKMARK_COLOURS = ("#f5c518", "#ff4d4d", "#4cc9f0", "#b5e48c", "#f72585", "#ffb703")
+
+
+class EvidenceCommands:
+    """Bookmarks and snapshots of the open incident."""
+
+    # set by ReviewWorkspace (and its TransportCommands)
+    incident_id: str | None
+    timeline: ReviewTimeline
+    services: ReviewServices
+    entries: dict[str, ClipEntry]
+    message: SignalInstance
+    snapshot_saved: SignalInstance
+    _snapshot_wanted: bool
+    _paused_then: Callable[[], None]
+    exact: Callable[[], bool]
+
+    def add_bookmark(self) -> None:
+        if self.incident_id is None:
+            return
+        here = self.timeline.position_ms
+        colour = BOOKMARK_COLOURS[len(self.timeline.bookmarks) % len(BOOKMARK_COLOURS)]
+        label = f"Bookmark {len(self.timeline.bookmarks) + 1}"
+        bookmark_id = self.services.add_bookmark(self.incident_id, here, label, colour)
+        self.timeline.add_bookmark(Bookmark(bookmark_id, here, label, colour))
+
+    def remove_bookmark(self, bookmark_id: str) -> None:
+        self.services.remove_bookmark(bookmark_id)
+        self.timeline.remove_bookmark(bookmark_id)
+
+    def snapshot(self) -> None:
+        """Every tile's exact frame at this moment, as one PNG handed to the services (once
+        every tile has its exact frame; pauses playback first)."""
+        if self.incident_id is None:
+            return
+        self._paused_then()
+        self._snapshot_wanted = True
+        self._try_snapshot()
+
+    def _try_snapshot(self) -> None:
+        # Also called on each delivered frame while a snapshot is wanted: the PNG is made
+        # once the last tile shows its exact frame.
+        if not self.exact() or self.incident_id is None:
+            return
+        self._snapshot_wanted = False
+        here = self.timeline.position_ms
+        parts = [snapshot_part(entry, here) for entry in self.entries.values()]
+        heading = f"Incident {self.incident_id} · race time {format_race_time(here)}"
+        png = png_bytes(compose(parts, heading))
+        try:
+            path, digest = self.services.save_snapshot(self.incident_id, here, png)
+        except OSError as error:
+            self.message.emit(f"Snapshot not saved: {error}")
+            return
+        self.snapshot_saved.emit(str(path), digest)
+        self.message.emit(f"Snapshot saved: {path} (SHA-256 {digest[:12]}…)")
