@@ -40,6 +40,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("loop_out", "Loop out (B)", ("O",)),
     ActionSpec("clear_loop", "Clear loop", ("Shift+O",)),
     ActionSpec("add_bookmark", "Add bookmark", ("M",)),
+    ActionSpec("undo", "Undo", ("Ctrl+Z",), "Undo the last bookmark, sync or nudge"),
+    ActionSpec("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
     ActionSpec(
         "nudge_back",
         "Nudge focused clip one frame earlier",

@@ -1,7 +1,7 @@
 """The review workspace's alignment commands: sync every clip here, nudge the focused clip.
 
 Each settles offsets on the timeline and stores them through the services, so the next
-opening of the incident finds the clips aligned. A mixin of `ReviewWorkspace`, so the
+opening of the incident finds the clips aligned; each can be undone. A mixin of `ReviewWorkspace`, so the
 commands stay workspace methods that the named actions (`actions.SPECS`) call by name.
 """
 
@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import SignalInstance
+from PySide6.QtGui import QUndoStack
 
 from steward_desk.core.model import format_race_time
 from steward_desk.core.timeline import ReviewTimeline
 from steward_desk.ui.review.clips import ClipEntry
+from steward_desk.ui.review.history import OffsetsChange, offsets_of
 from steward_desk.ui.review.services import ReviewServices
 
 
@@ -26,11 +28,13 @@ class AlignmentCommands:
     entries: dict[str, ClipEntry]
     message: SignalInstance
     _paused_then: Callable[[], None]
+    history: QUndoStack
 
     def sync_here(self) -> None:
         """Each clip's shown frame is the same moment: offsets so that frame starts at the
         current race time; stored through the services."""
         self._paused_then()
+        before = offsets_of(self.timeline)
         here = self.timeline.position_ms
         positions: dict[str, int] = {}
         skipped: list[str] = []
@@ -44,6 +48,7 @@ class AlignmentCommands:
         offsets = self.timeline.sync_here(positions)
         for clip_id, offset in offsets.items():
             self.services.save_offset(clip_id, offset)
+        self._record_offsets("sync clips", before)
         text = f"Synced {len(offsets)} clip(s) at {format_race_time(here)}"
         if skipped:
             text += "; not at this time: " + ", ".join(skipped)
@@ -51,19 +56,27 @@ class AlignmentCommands:
 
     def _nudge(self, frames: int) -> None:
         self._paused_then()
+        before = offsets_of(self.timeline)
         moved = self.timeline.nudge_focused(frames)
         if moved is not None:
             self.services.save_offset(moved.clip_id, moved.offset_ms)
+            self._record_offsets("nudge a clip", before)
 
     def _nudge_ms(self, delta_ms: int) -> None:
         self._paused_then()
         focus = self.timeline.focus
         if focus is None:
             return
-        track = self.timeline.track(focus)
-        offset = track.offset_ms - delta_ms
+        before = offsets_of(self.timeline)
+        offset = before[focus] - delta_ms
         self.timeline.set_offsets({focus: offset})
         self.services.save_offset(focus, offset)
+        self._record_offsets("nudge a clip", before)
+
+    def _record_offsets(self, text: str, before: dict[str, int]) -> None:
+        after = offsets_of(self.timeline)
+        if after != before:
+            self.history.push(OffsetsChange(text, self.services, self.timeline, before, after))
 
     def nudge_back(self) -> None:
         self._nudge(-1)

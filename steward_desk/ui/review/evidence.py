@@ -1,5 +1,5 @@
-"""What the steward keeps from a review: bookmarks on the race clock, and snapshots of every
-tile's exact frame saved as evidence (PNG + SHA-256).
+"""What the steward keeps from a review: bookmarks on the race clock (added and removed with
+undo), and snapshots of every tile's exact frame saved as evidence (PNG + SHA-256).
 
 A mixin of `ReviewWorkspace`, so the commands stay workspace methods that the named actions
 (`actions.SPECS`) and the bookmarks panel call by name. Storing goes through the services;
@@ -9,12 +9,14 @@ composing the PNG is `snapshot.py`'s.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import SignalInstance
 
 from steward_desk.core.model import format_race_time
 from steward_desk.core.timeline import Bookmark, ReviewTimeline
 from steward_desk.ui.review.clips import ClipEntry, snapshot_part
+from steward_desk.ui.review.history import BookmarkChange, ReviewHistory
 from steward_desk.ui.review.services import ReviewServices
 from steward_desk.ui.review.snapshot import compose, png_bytes
 
@@ -34,6 +36,7 @@ class EvidenceCommands:
     _snapshot_wanted: bool
     _paused_then: Callable[[], None]
     exact: Callable[[], bool]
+    history: ReviewHistory
 
     def add_bookmark(self) -> None:
         if self.incident_id is None:
@@ -42,11 +45,25 @@ class EvidenceCommands:
         colour = BOOKMARK_COLOURS[len(self.timeline.bookmarks) % len(BOOKMARK_COLOURS)]
         label = f"Bookmark {len(self.timeline.bookmarks) + 1}"
         bookmark_id = self.services.add_bookmark(self.incident_id, here, label, colour)
-        self.timeline.add_bookmark(Bookmark(bookmark_id, here, label, colour))
+        bookmark = Bookmark(bookmark_id, here, label, colour)
+        self.timeline.add_bookmark(bookmark)
+        self._record_bookmark(bookmark, added=True)
 
     def remove_bookmark(self, bookmark_id: str) -> None:
+        bookmark = next((b for b in self.timeline.bookmarks if b.id == bookmark_id), None)
         self.services.remove_bookmark(bookmark_id)
         self.timeline.remove_bookmark(bookmark_id)
+        if bookmark is not None:
+            first = self.history.first_bookmark_id(bookmark_id)
+            self._record_bookmark(replace(bookmark, id=first), added=False)
+
+    def _record_bookmark(self, bookmark: Bookmark, *, added: bool) -> None:
+        if self.incident_id is not None:
+            history, services, timeline = self.history, self.services, self.timeline
+            change = BookmarkChange(
+                history, services, timeline, self.incident_id, bookmark, added=added
+            )
+            history.push(change)
 
     def snapshot(self) -> None:
         """Every tile's exact frame at this moment, as one PNG handed to the services (once

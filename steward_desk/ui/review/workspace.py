@@ -34,6 +34,7 @@ from steward_desk.ui.review.footage_files import (
     initial_offset,
     stored_index,
 )
+from steward_desk.ui.review.history import ReviewHistory
 from steward_desk.ui.review.playback import Playback, video_playback_status
 from steward_desk.ui.review.scrubber import CLIP_COLOURS, MARGIN, RaceScrubber
 from steward_desk.ui.review.services import ReviewServices
@@ -67,6 +68,7 @@ class ReviewWorkspace(TransportCommands, AlignmentCommands, EvidenceCommands, Ti
         self.incident_id: str | None = None
         self.timeline = ReviewTimeline()
         self.entries: dict[str, ClipEntry] = {}
+        self.history = ReviewHistory(self)  # bookmarks, syncs and nudges of the open incident
         self.layout_mode = 2
         self._snapshot_wanted = False
         self._home_ms: int | None = None  # where to park while clips open, until a user move
@@ -216,8 +218,20 @@ class ReviewWorkspace(TransportCommands, AlignmentCommands, EvidenceCommands, Ti
         for entry in self.entries.values():
             entry.tile.deleteLater()
         self.entries.clear()
+        self.history.clear()
         self.timeline.set_playing(False)
         self.fetcher = self._new_fetcher()
+
+    def undo(self) -> None:
+        """Take back the last bookmark, sync or nudge (stored again as it was)."""
+        what = self.history.undoText()
+        self.history.undo()
+        self.message.emit(f"Undone: {what}" if what else "Nothing to undo")
+
+    def redo(self) -> None:
+        what = self.history.redoText()
+        self.history.redo()
+        self.message.emit(f"Redone: {what}" if what else "Nothing to redo")
 
     def event(self, event: QEvent) -> bool:
         # deleteLater() from the host: release libVLC while the tiles' windows still exist.
