@@ -45,14 +45,26 @@ class EvidenceRepository:
             ).all()
             return [BookmarkInfo(b.id, b.race_ms, b.label, b.colour) for b in rows]
 
-    def add_bookmark(self, incident_id: str, race_ms: int, label: str, colour: str) -> str:
+    def add_bookmark(
+        self,
+        incident_id: str,
+        race_ms: int,
+        label: str,
+        colour: str,
+        *,
+        bookmark_id: str | None = None,
+    ) -> str:
+        """Store a bookmark and return its id; `bookmark_id` puts a removed one back under
+        the id it had (undo), so a draft verdict citing it still finds it."""
         with self.store.transaction() as session:
             row = Bookmark(incident_id=incident_id, race_ms=race_ms, label=label, colour=colour)
+            if bookmark_id is not None:
+                row.id = bookmark_id
             session.add(row)
             audit.record(
                 session,
                 self.store.actor,
-                "bookmark.added",
+                "bookmark.added" if bookmark_id is None else "bookmark.restored",
                 "incident",
                 incident_id,
                 race_ms=race_ms,

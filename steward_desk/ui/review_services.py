@@ -59,8 +59,18 @@ class StoreReviewServices:
             for b in self.store.evidence.bookmarks(incident_id)
         ]
 
-    def add_bookmark(self, incident_id: str, race_ms: int, label: str, colour: str) -> str:
-        return self.store.evidence.add_bookmark(incident_id, race_ms, label, colour)
+    def add_bookmark(
+        self,
+        incident_id: str,
+        race_ms: int,
+        label: str,
+        colour: str,
+        *,
+        bookmark_id: str | None = None,
+    ) -> str:
+        return self.store.evidence.add_bookmark(
+            incident_id, race_ms, label, colour, bookmark_id=bookmark_id
+        )
 
     def remove_bookmark(self, bookmark_id: str) -> None:
         self.store.evidence.remove_bookmark(bookmark_id)

@@ -35,6 +35,10 @@ def test_a_steward_syncs_bookmarks_and_snapshots_a_case(demo_paths: Paths) -> No
     services.remove_bookmark(mark)
     services.remove_bookmark("no-such-id")
     assert services.bookmarks(incident) == []
+    # Undo puts it back under its own id: a draft citing it (evidence ref) still finds it.
+    assert services.add_bookmark(incident, 95_250, "contact", "#ff0000", bookmark_id=mark) == mark
+    assert [b.id for b in services.bookmarks(incident)] == [mark]
+    services.remove_bookmark(mark)
 
     png = b"\x89PNG\r\n\x1a\n" + b"fake picture bytes"
     path, sha = services.save_snapshot(incident, 95_250, png)
@@ -44,6 +48,7 @@ def test_a_steward_syncs_bookmarks_and_snapshots_a_case(demo_paths: Paths) -> No
     trail = store.incidents.detail(incident).audit
     assert any("footage.offset" in line for line in trail)
     assert any("evidence.snapshot" in line for line in trail)
+    assert any("bookmark.restored" in line for line in trail)
     index = services.footage_index(clips[0])
     assert index is not None and index.frames == 180  # 6 s at 30 fps, as probed at intake
     marks = services.lap_marks(incident)

@@ -9,14 +9,14 @@ composing the PNG is `snapshot.py`'s.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from PySide6.QtCore import SignalInstance
+from PySide6.QtGui import QUndoStack
 
 from steward_desk.core.model import format_race_time
 from steward_desk.core.timeline import Bookmark, ReviewTimeline
 from steward_desk.ui.review.clips import ClipEntry, snapshot_part
-from steward_desk.ui.review.history import BookmarkChange, ReviewHistory
+from steward_desk.ui.review.history import BookmarkChange
 from steward_desk.ui.review.services import ReviewServices
 from steward_desk.ui.review.snapshot import compose, png_bytes
 
@@ -36,7 +36,7 @@ class EvidenceCommands:
     _snapshot_wanted: bool
     _paused_then: Callable[[], None]
     exact: Callable[[], bool]
-    history: ReviewHistory
+    history: QUndoStack
 
     def add_bookmark(self) -> None:
         if self.incident_id is None:
@@ -54,16 +54,14 @@ class EvidenceCommands:
         self.services.remove_bookmark(bookmark_id)
         self.timeline.remove_bookmark(bookmark_id)
         if bookmark is not None:
-            first = self.history.first_bookmark_id(bookmark_id)
-            self._record_bookmark(replace(bookmark, id=first), added=False)
+            self._record_bookmark(bookmark, added=False)
 
     def _record_bookmark(self, bookmark: Bookmark, *, added: bool) -> None:
         if self.incident_id is not None:
-            history, services, timeline = self.history, self.services, self.timeline
             change = BookmarkChange(
-                history, services, timeline, self.incident_id, bookmark, added=added
+                self.services, self.timeline, self.incident_id, bookmark, added=added
             )
-            history.push(change)
+            self.history.push(change)
 
     def snapshot(self) -> None:
         """Every tile's exact frame at this moment, as one PNG handed to the services (once

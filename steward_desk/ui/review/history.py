@@ -2,44 +2,19 @@
 
 Each command is pushed once its change is made and stored (so the change itself stays in
 the workspace's commands); the stack's first `redo()` therefore does nothing, and later ones
-make the change again. A bookmark brought back by undo is stored anew and gets a new id;
-commands name a bookmark by the id it was first stored under, and the history says which id
-it has now. The history is per incident: opening another one clears it.
+make the change again. A bookmark brought back by undo is stored again under the id it had,
+so a draft verdict citing it still finds it. The stack is per incident: opening another one
+clears it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand
 
 from steward_desk.core.timeline import Bookmark, ReviewTimeline
 from steward_desk.ui.review.services import ReviewServices
-
-
-class ReviewHistory(QUndoStack):
-    """The workspace's undo stack, with the ids bookmarks have now."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._ids: dict[str, str] = {}  # first id → id now, for bookmarks stored anew
-
-    def bookmark_id(self, first: str) -> str:
-        """The id a bookmark first stored as `first` has now."""
-        return self._ids.get(first, first)
-
-    def first_bookmark_id(self, now: str) -> str:
-        """The id the bookmark stored now as `now` was first stored under."""
-        return next((first for first, current in self._ids.items() if current == now), now)
-
-    def bookmark_stored_anew(self, first: str, now: str) -> None:
-        self._ids[first] = now
-
-    def clear(self) -> None:
-        super().clear()
-        self._ids.clear()
 
 
 class _Made(QUndoCommand):
@@ -66,12 +41,10 @@ class _Made(QUndoCommand):
 
 
 class BookmarkChange(_Made):
-    """A bookmark added (`added=True`) or removed on the open incident; `bookmark` carries
-    the id it was first stored under."""
+    """A bookmark added (`added=True`) or removed on the open incident."""
 
     def __init__(
         self,
-        history: ReviewHistory,
         services: ReviewServices,
         timeline: ReviewTimeline,
         incident_id: str,
@@ -80,8 +53,8 @@ class BookmarkChange(_Made):
         added: bool,
     ) -> None:
         super().__init__(f"{'add' if added else 'remove'} {bookmark.label}")
-        self.history, self.services, self.timeline = history, services, timeline
-        self.incident_id, self.bookmark, self.added = incident_id, bookmark, added
+        self.services, self.timeline, self.incident_id = services, timeline, incident_id
+        self.bookmark, self.added = bookmark, added
 
     def make(self) -> None:
         self._store() if self.added else self._drop()
@@ -91,14 +64,12 @@ class BookmarkChange(_Made):
 
     def _store(self) -> None:
         b = self.bookmark
-        now = self.services.add_bookmark(self.incident_id, b.race_ms, b.label, b.colour)
-        self.history.bookmark_stored_anew(b.id, now)
-        self.timeline.add_bookmark(replace(b, id=now))
+        self.services.add_bookmark(self.incident_id, b.race_ms, b.label, b.colour, bookmark_id=b.id)
+        self.timeline.add_bookmark(b)
 
     def _drop(self) -> None:
-        now = self.history.bookmark_id(self.bookmark.id)
-        self.services.remove_bookmark(now)
-        self.timeline.remove_bookmark(now)
+        self.services.remove_bookmark(self.bookmark.id)
+        self.timeline.remove_bookmark(self.bookmark.id)
 
 
 class OffsetsChange(_Made):

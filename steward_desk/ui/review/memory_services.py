@@ -78,8 +78,16 @@ class InMemoryReviewServices:
     def bookmarks(self, incident_id: str) -> Sequence[Bookmark]:
         return list(self.incidents[incident_id].bookmarks)
 
-    def add_bookmark(self, incident_id: str, race_ms: int, label: str, colour: str) -> str:
-        bookmark = Bookmark(f"bm{next(self._ids)}", race_ms, label, colour)
+    def add_bookmark(
+        self,
+        incident_id: str,
+        race_ms: int,
+        label: str,
+        colour: str,
+        *,
+        bookmark_id: str | None = None,
+    ) -> str:
+        bookmark = Bookmark(bookmark_id or f"bm{next(self._ids)}", race_ms, label, colour)
         self.incidents[incident_id].bookmarks.append(bookmark)
         return bookmark.id
 

@@ -54,8 +54,17 @@ class ReviewServices(Protocol):
         """The incident's stored bookmarks."""
         ...
 
-    def add_bookmark(self, incident_id: str, race_ms: int, label: str, colour: str) -> str:
-        """Store a bookmark; returns its new id. `colour` is "#rrggbb"."""
+    def add_bookmark(
+        self,
+        incident_id: str,
+        race_ms: int,
+        label: str,
+        colour: str,
+        *,
+        bookmark_id: str | None = None,
+    ) -> str:
+        """Store a bookmark; returns its id, new unless `bookmark_id` puts a removed one back
+        under its own (undo). `colour` is "#rrggbb"."""
         ...
 
     def remove_bookmark(self, bookmark_id: str) -> None:

@@ -15,7 +15,7 @@ toolbar in `transport_bar`, the checks on footage files in `footage_files`.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtGui import QAction, QMouseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from steward_desk.core.model import format_race_time
@@ -34,7 +34,6 @@ from steward_desk.ui.review.footage_files import (
     initial_offset,
     stored_index,
 )
-from steward_desk.ui.review.history import ReviewHistory
 from steward_desk.ui.review.playback import Playback, video_playback_status
 from steward_desk.ui.review.scrubber import CLIP_COLOURS, MARGIN, RaceScrubber
 from steward_desk.ui.review.services import ReviewServices
@@ -68,7 +67,7 @@ class ReviewWorkspace(TransportCommands, AlignmentCommands, EvidenceCommands, Ti
         self.incident_id: str | None = None
         self.timeline = ReviewTimeline()
         self.entries: dict[str, ClipEntry] = {}
-        self.history = ReviewHistory(self)  # bookmarks, syncs and nudges of the open incident
+        self.history = QUndoStack(self)  # bookmarks, syncs and nudges of the open incident
         self.layout_mode = 2
         self._snapshot_wanted = False
         self._home_ms: int | None = None  # where to park while clips open, until a user move

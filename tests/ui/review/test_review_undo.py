@@ -34,6 +34,7 @@ def test_a_removed_bookmark_comes_back_with_ctrl_z_and_goes_again_with_ctrl_shif
     qtbot.keyClick(workspace, Qt.Key.Key_M)
     assert stored_bookmarks(services) == [(60_500, "Bookmark 1"), (61_700, "Bookmark 2")]
 
+    first_ids = [b.id for b in services.bookmarks("case-1")]
     panel = workspace.bookmarks_panel
     panel.list.setCurrentRow(0)
     panel.remove.click()
@@ -41,6 +42,8 @@ def test_a_removed_bookmark_comes_back_with_ctrl_z_and_goes_again_with_ctrl_shif
 
     qtbot.keyClick(workspace, Qt.Key.Key_Z, CTRL)
     assert sorted(stored_bookmarks(services)) == [(60_500, "Bookmark 1"), (61_700, "Bookmark 2")]
+    # back under its own id, so a draft verdict citing it still finds it
+    assert sorted(b.id for b in services.bookmarks("case-1")) == sorted(first_ids)
     assert [b.race_ms for b in workspace.timeline.bookmarks] == [60_500, 61_700]
     assert panel.list.count() == 2
     assert messages[-1] == "Undone: remove Bookmark 1"
