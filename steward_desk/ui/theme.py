@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 THEMES = ("system", "light", "dark")
+ERROR_TEXT = "#b91c1c"  # refusals and problems a steward must act on, readable on both themes
 
 
 def _dark_palette() -> QPalette:
