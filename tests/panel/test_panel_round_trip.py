@@ -263,12 +263,12 @@ def test_no_majority_means_the_head_steward_must_write_the_decision(panel: Panel
     assert panel.head.dump() == before
 
 
-def test_a_stewards_recusal_travels_with_the_bundle_and_shows_in_the_merge(panel: Panel) -> None:
+def _cy_recuses_from_case_1(panel: Panel) -> None:
+    """Cy races for Blue Line, the team of #11 in case 1: he stands back from it."""
     from steward_desk.core.rulebook import load_rulebook
     from steward_desk.storage.stewards import desk_steward
     from steward_desk.storage.verdicts import VerdictRepository
 
-    _send_cases(panel)
     store = panel.cy.store()
     steward = desk_steward(store, panel.cy.paths.keys_dir)
     assert steward is not None
@@ -276,6 +276,11 @@ def test_a_stewards_recusal_travels_with_the_bundle_and_shows_in_the_merge(panel
         store.incidents.resolve("1"), steward, "I race for Blue Line with #11."
     )
     store.close()
+
+
+def test_a_stewards_recusal_travels_with_the_bundle_and_shows_in_the_merge(panel: Panel) -> None:
+    _send_cases(panel)
+    _cy_recuses_from_case_1(panel)
     panel.submit(panel.ann, 1, "penalty", 5)
     panel.submit(panel.bo, 1, "penalty", 5)
     panel.submit(panel.cy, 2, "warning")
@@ -312,17 +317,9 @@ def test_the_merge_of_all_cases_at_once_is_the_merge_of_each_case_alone(panel: P
     corrected decision included."""
     from steward_desk.core.rulebook import load_rulebook
     from steward_desk.panel.merge import incident_panel, merge_view
-    from steward_desk.storage.stewards import desk_steward
-    from steward_desk.storage.verdicts import VerdictRepository
 
     _send_cases(panel)
-    store = panel.cy.store()
-    steward = desk_steward(store, panel.cy.paths.keys_dir)
-    assert steward is not None
-    VerdictRepository(store, load_rulebook()).recuse(
-        store.incidents.resolve("1"), steward, "I race for Blue Line with #11."
-    )
-    store.close()
+    _cy_recuses_from_case_1(panel)
     panel.submit(panel.ann, 1, "warning")
     panel.submit(panel.ann, 1, "penalty", 5)  # a second version supersedes the first
     panel.submit(panel.bo, 1, "penalty", 5)
