@@ -162,3 +162,53 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self.pool.waitForDone(msecs)
+
+
+class LatestRead:
+    """Reads for one view on the runner's threads, showing only the newest one's result: a
+    slower, older read that finishes last is dropped, not shown over a newer one. Without a
+    runner it reads at once, on the calling thread."""
+
+    def __init__(self, runner: TaskRunner | None) -> None:
+        self.runner = runner
+        self._asked = 0
+        self._shown = 0
+
+    @property
+    def pending(self) -> bool:
+        """A read was asked for and its result is not shown yet."""
+        return self._shown < self._asked
+
+    def forget(self) -> None:
+        """Show nothing of the reads still running (the view moved on to nothing)."""
+        self._asked += 1
+        self._shown = self._asked
+
+    def read(
+        self,
+        fn: Callable[[], T],
+        show: Callable[[T], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        self._asked += 1
+        wanted = self._asked
+
+        def done(value: T) -> None:
+            if wanted == self._asked:
+                self._shown = wanted
+                show(value)
+
+        def error(problem: BaseException, _trace: str) -> None:
+            if wanted == self._asked:
+                self._shown = wanted
+                failed(problem)
+
+        if self.runner is None:
+            try:
+                value = fn()
+            except Exception as problem:  # shown in the view, as a worker's would be
+                error(problem, "")
+            else:
+                done(value)
+            return
+        self.runner.submit(lambda _progress: fn(), on_done=done, on_error=error)

@@ -8,13 +8,14 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from steward_desk.app import Desk, build_desk
 from steward_desk.core.model import IncidentStatus
 from steward_desk.paths import Paths
 from steward_desk.ui.queue_model import SUMMARY_ROLE
-from steward_desk.ui.tasks import Cancelled, Progress, TaskRunner
+from steward_desk.ui.tasks import Cancelled, LatestRead, Progress, TaskRunner
 
 
 @pytest.fixture
@@ -181,3 +182,36 @@ def test_a_failing_task_reports_its_error_on_the_main_thread(qtbot: QtBot) -> No
         p = Progress()
         p.cancel()
         p.check()
+
+
+def test_a_view_shows_only_its_newest_read_even_when_an_older_one_finishes_last(
+    qtbot: QtBot,
+) -> None:
+    """Refresh twice, the first read slow: what stays shown is the second read's result,
+    read on a worker thread; the slow one, finishing later, is dropped."""
+    reads = LatestRead(TaskRunner())
+    shown: list[tuple[str, int]] = []
+    release = threading.Event()
+
+    def slow() -> str:
+        release.wait(10)
+        return "old"
+
+    reads.read(slow, lambda v: shown.append((v, threading.get_ident())), pytest.fail)
+    reads.read(lambda: "new", lambda v: shown.append((v, threading.get_ident())), pytest.fail)
+    assert reads.pending
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    release.set()
+    assert reads.runner is not None and reads.runner.wait()
+    QApplication.processEvents()
+    assert shown == [("new", threading.get_ident())] and not reads.pending
+
+    # Without a runner: read at once; a failure goes to `failed`, not up the stack.
+    inline = LatestRead(None)
+    problems: list[str] = []
+
+    def broken() -> str:
+        raise LookupError("no session 'x'")
+
+    inline.read(broken, lambda v: pytest.fail("shown"), lambda e: problems.append(str(e)))
+    assert problems == ["no session 'x'"]

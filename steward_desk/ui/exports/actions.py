@@ -238,6 +238,7 @@ class ExportCapability:
             page = ResultsPage(
                 sessions=store.league.sessions,
                 revise=lambda session_id: revised_classification(store, session_id, rulebook),
+                runner=self.desk.runner,
             )
             self.desk.window.tabs.addTab(page, "Results")
         if page is not None:
@@ -253,7 +254,7 @@ class ExportCapability:
             def load() -> LedgerExport:
                 return league_ledger(store, rulebook)
 
-            page = LedgerPage(load)
+            page = LedgerPage(load, runner=self.desk.runner)
             self.desk.window.tabs.addTab(page, "Licence ledger")
         if page is not None:
             self.desk.window.tabs.setCurrentWidget(page)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from steward_desk.core.ledger import DriverLedger, drivers_near_threshold
 from steward_desk.exports.ledger import LedgerExport, strike_warning
 from steward_desk.ui.exports.rows_model import Column, RowsModel
+from steward_desk.ui.tasks import LatestRead, TaskRunner
 
 AT_LIMIT, CLOSE, WATCH = "#55e53935", "#45fb8c00", "#30fdd835"
 
@@ -26,10 +27,17 @@ AT_LIMIT, CLOSE, WATCH = "#55e53935", "#45fb8c00", "#30fdd835"
 class LedgerPage(QWidget):
     """The league's licence ledger, ordered by how close each driver is to a limit."""
 
-    def __init__(self, load: Callable[[], LedgerExport], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        load: Callable[[], LedgerExport],
+        parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("ledger_page")
         self._load = load
+        self._reads = LatestRead(runner)  # a league's whole ledger: read off the main thread
         self.export: LedgerExport | None = None
         self.rules = QLabel(self)
         self.rules.setWordWrap(True)
@@ -76,7 +84,18 @@ class LedgerPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.export = self._load()
+        """Read the ledger again (on the runner's thread) and show it when read."""
+        self.table.setEnabled(False)
+        self.rules.setText("Reading the licence ledger…")
+        self._reads.read(self._load, self._show, self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self.table.setEnabled(True)
+        self.rules.setText(f"The ledger could not be read: {error}")
+
+    def _show(self, export: LedgerExport) -> None:
+        self.export = export
+        self.table.setEnabled(True)
         rulebook, ledger = self.export.rulebook, self.export.ledger
         limits = ", ".join(
             f"{t.name} at {t.points} points in {t.within_days} days"

@@ -26,6 +26,7 @@ from steward_desk.core.model import format_race_time
 from steward_desk.exports.classification import RevisedClassification
 from steward_desk.storage.league import SessionInfo
 from steward_desk.ui.exports.rows_model import SORT_ROLE, Column, RowsModel
+from steward_desk.ui.tasks import LatestRead, TaskRunner
 
 MOVED_DOWN, MOVED_UP = "#c62828", "#2e7d32"
 PENALISED = "#40f5a623"  # translucent amber: readable on light and dark themes
@@ -73,10 +74,13 @@ class ResultsPage(QWidget):
         sessions: Callable[[], list[SessionInfo]],
         revise: Callable[[str], RevisedClassification],
         parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("results_page")
         self._sessions, self._revise = sessions, revise
+        self._reads = LatestRead(runner)  # a classification with its penalties: off the main thread
         self.revised: RevisedClassification | None = None
         self._penalised: set[str] = set()
 
@@ -199,12 +203,26 @@ class ResultsPage(QWidget):
     def show_session(self) -> None:
         session_id = self.session.currentData()
         if not session_id:
+            self._reads.forget()
             self.revised = None
             for model in (self.before_model, self.after_model, self.moves_model):
                 model.set_rows([])
             self.summary.setText("No imported sessions yet: File → Import results.")
             return
-        self.revised = self._revise(str(session_id))
+        self.summary.setText("Reading the classification…")
+        for view in (self.before_view, self.after_view, self.moves_view):
+            view.setEnabled(False)
+        self._reads.read(lambda: self._revise(str(session_id)), self._show, self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        for view in (self.before_view, self.after_view, self.moves_view):
+            view.setEnabled(True)
+        self.summary.setText(f"The classification could not be worked out: {error}")
+
+    def _show(self, revised: RevisedClassification) -> None:
+        for view in (self.before_view, self.after_view, self.moves_view):
+            view.setEnabled(True)
+        self.revised = revised
         self._penalised = {r.entry_id for r in self.revised.after if r.penalties}
         self.before_model.set_rows(self.revised.before)
         self.after_model.set_rows(self.revised.after)

@@ -39,7 +39,7 @@ from steward_desk.ui.panel.decide_dialog import DecideDialog
 from steward_desk.ui.panel.decision_actions import DecisionActions
 from steward_desk.ui.panel.keys_actions import KeyActions
 from steward_desk.ui.panel.merge_view import MergeView
-from steward_desk.ui.tasks import Progress
+from steward_desk.ui.tasks import LatestRead, Progress
 
 if TYPE_CHECKING:
     from steward_desk.app import Desk
@@ -99,7 +99,7 @@ class PanelCapability(KeyActions, DecisionActions):
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self.merge: MergeView | None = None
-        self._merge_reads = 0  # refreshes asked for: a slower, older one is not shown
+        self._merge_reads = LatestRead(desk.runner)
         self._rulebook: Rulebook | None = None
         menu = desk.window.panel_menu
         self.keys_action = self._add(menu, "&Keys…", self.open_keys)
@@ -319,22 +319,19 @@ class PanelCapability(KeyActions, DecisionActions):
         view = self.merge
         if view is None or rulebook is None:
             return
-        self._merge_reads += 1
-        wanted, store = self._merge_reads, self.desk.store
+        store = self.desk.store
         view.set_loading(True)
 
-        def done(panels: list[IncidentPanel]) -> None:
-            if wanted == self._merge_reads and self.merge is view:
+        def show(panels: list[IncidentPanel]) -> None:
+            if self.merge is view:
                 view.set_panels(panels, select)
 
-        def failed(error: BaseException, _trace: str) -> None:
-            if wanted == self._merge_reads and self.merge is view:
+        def failed(error: BaseException) -> None:
+            if self.merge is view:
                 view.set_panels(view.panels, select)
                 self.warn("Merge view", f"The panel's verdicts could not be read: {error}")
 
-        self.desk.runner.submit(
-            lambda _: merge_view(store, rulebook), on_done=done, on_error=failed
-        )
+        self._merge_reads.read(lambda: merge_view(store, rulebook), show, failed)
 
     def decide(self, incident_id: str, accept_majority: bool) -> bool:
         rulebook = self.rulebook()

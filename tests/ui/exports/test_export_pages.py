@@ -142,3 +142,22 @@ def test_classification_ledger_notices_and_documents_from_the_menu(
         f"Wrote 20 notices under {tmp_path / 'notices'}",
         f"Wrote 6 PDF files under {tmp_path / 'documents'}",
     ]  # fmt: skip
+
+
+def test_both_pages_read_on_a_worker_and_say_so_meanwhile(desk: Desk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A big league's ledger or classification takes a second: the window stays live."""
+    desk.runner.synchronous = False
+    ledger = desk.window.exports.open_ledger_page()
+    assert ledger is not None
+    assert ledger.rules.text() == "Reading the licence ledger…"
+    assert not ledger.table.isEnabled()
+    qtbot.waitUntil(lambda: ledger.table.isEnabled(), timeout=10_000)
+    assert ledger.rules.text().startswith("As of") and ledger.model.rows
+
+    results = desk.window.exports.open_results_page()
+    assert results is not None
+    results.choose_session(spa_race(desk))
+    assert results.summary.text() == "Reading the classification…"
+    qtbot.waitUntil(lambda: results.before_view.isEnabled(), timeout=10_000)
+    assert "steward penalt" in results.summary.text() and results.after_model.rows
+    desk.runner.wait()
