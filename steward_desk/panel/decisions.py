@@ -26,12 +26,13 @@ from steward_desk.core.verdict import SANCTIONS, StewardRef, Verdict, VerdictErr
 from steward_desk.core.workflow import CaseAction, WorkflowError, transition
 from steward_desk.panel import documents
 from steward_desk.panel.errors import BAD_CONTENT, NOT_DECIDABLE, UNKNOWN_INCIDENT, DecisionError
-from steward_desk.panel.merge import IncidentPanel, incident_panel
+from steward_desk.panel.merge import IncidentPanel, panel_of
 from steward_desk.signing.keys import SigningKey
 from steward_desk.signing.keyset import KeySet
 from steward_desk.signing.validity import timestamp
 from steward_desk.storage import audit
 from steward_desk.storage import panel as rows
+from steward_desk.storage.panel_reads import panel_rows
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import Decision, Incident
 
@@ -111,8 +112,9 @@ def decide(
     except LookupError as error:
         raise DecisionError(UNKNOWN_INCIDENT, str(error)) from None
     with store.transaction() as session:
-        panel = incident_panel(session, incident_id, rulebook)
-        context = rows.case_context(session, incident_id)
+        held = panel_rows(session, [incident_id])
+        panel = panel_of(held, incident_id, rulebook)
+        context = held.contexts.get(incident_id)
         assert panel is not None and context is not None
         head = StewardRef(key.kid, head_name)
         if accept_majority:
@@ -128,7 +130,7 @@ def decide(
                 f"at_fault names {', '.join(strangers)}, who is not involved in case "
                 f"{panel.number} (involved: {', '.join(sorted(involved))})",
             )
-        current = rows.current_decision(session, incident_id)
+        current = held.decisions.get(incident_id)
         _move_to_decided(session, store, context.incident, current, correction_reason)
         body = decision_body(verdict, incident_id)
         dissent = dissent_of(panel, verdict)

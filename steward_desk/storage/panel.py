@@ -18,10 +18,6 @@ from sqlmodel import Session, col, select
 from steward_desk.storage import audit, sql_rows
 from steward_desk.storage.panel_reads import (
     RECUSED,
-    CaseContext,
-    case_contexts,
-    current_decisions,
-    panel_verdicts_of,
     recorded_recusals_of,
 )
 from steward_desk.storage.panel_tables import PanelDocument
@@ -149,11 +145,6 @@ def record_recusal(
     return True
 
 
-def panel_verdicts(session: Session, incident_id: str) -> list[tuple[VerdictRow, Steward]]:
-    """Every verdict version on an incident, with its steward, oldest first."""
-    return panel_verdicts_of(session, [incident_id]).get(incident_id, [])
-
-
 def incidents_with_verdicts(session: Session) -> list[str]:
     """Ids of incidents holding at least one submitted verdict, in case-number order."""
     return list(
@@ -167,10 +158,6 @@ def incidents_with_verdicts(session: Session) -> list[str]:
             .order_by(col(Incident.number))
         )
     )
-
-
-def case_context(session: Session, incident_id: str) -> CaseContext | None:
-    return case_contexts(session, [incident_id]).get(incident_id)
 
 
 # --- signed documents sent and received ---------------------------------------------------------
@@ -225,11 +212,6 @@ def record_document(
 
 
 # --- decisions -----------------------------------------------------------------------------------
-
-
-def current_decision(session: Session, incident_id: str) -> Decision | None:
-    """The decision in force: the latest one that no other decision supersedes."""
-    return current_decisions(session, [incident_id]).get(incident_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,15 +87,7 @@ def case_contexts(session: Session, incident_ids: Sequence[str]) -> dict[str, Ca
             involved.setdefault(inv.incident_id, []).append(
                 InvolvedDriver(d.player_id, name, inv.car_number, InvolvementRole(inv.role))
             )
-    teams: dict[str, dict[str, str]] = {race_id: {} for race_id in races}
-    for chunk in chunks(list(races)):
-        for race_id, player_id, team in session.exec(
-            select(CarEntry.session_id, CarDriver.player_id, CarEntry.team_name)
-            .join(CarDriver, col(CarDriver.car_entry_id) == CarEntry.id)
-            .where(col(CarEntry.session_id).in_(chunk), CarEntry.team_name != "")
-            .order_by(col(CarEntry.position), col(CarDriver.driver_index))
-        ):
-            teams[race_id][player_id] = team
+    teams = teams_of(session, list(races))
     out = {}
     for incident_id, incident in incidents.items():
         race = races[incident.session_id]
@@ -107,6 +99,21 @@ def case_contexts(session: Session, incident_ids: Sequence[str]) -> dict[str, Ca
             teams[race.id],
         )
     return out
+
+
+def teams_of(session: Session, session_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Per session, each driver's team as its entry list gives it (drivers without one left
+    out): what the conflict-of-interest rule compares."""
+    teams: dict[str, dict[str, str]] = {session_id: {} for session_id in session_ids}
+    for chunk in chunks(session_ids):
+        for session_id, player_id, team in session.exec(
+            select(CarEntry.session_id, CarDriver.player_id, CarEntry.team_name)
+            .join(CarDriver, col(CarDriver.car_entry_id) == CarEntry.id)
+            .where(col(CarEntry.session_id).in_(chunk), CarEntry.team_name != "")
+            .order_by(col(CarEntry.position), col(CarDriver.driver_index))
+        ):
+            teams[session_id][player_id] = team
+    return teams
 
 
 def panel_verdicts_of(

@@ -69,12 +69,6 @@ def _connection(session: Session) -> tuple[sqlite3.Connection | None, Any]:
     return cached[1], cached[2]
 
 
-def in_list(name: str, values: Sequence[object]) -> tuple[str, dict[str, object]]:
-    """`(:name0, :name1, …)` and its parameters, for an IN over `values`."""
-    params = {f"{name}{i}": value for i, value in enumerate(values)}
-    return "(" + ", ".join(f":{key}" for key in params) + ")", params
-
-
 def chunks(items: Sequence[str], size: int = 500) -> list[list[str]]:
     """`items` in lists of at most `size`, one per IN (…) of a statement: SQLite builds older
     than 3.32 allow 999 bound parameters."""

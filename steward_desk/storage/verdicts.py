@@ -29,14 +29,13 @@ from steward_desk.core.rulebook import Problem, Rulebook
 from steward_desk.core.verdict import Verdict, VerdictError
 from steward_desk.core.workflow import CaseAction, WorkflowError, transition
 from steward_desk.storage import audit
+from steward_desk.storage.panel_reads import teams_of
 from steward_desk.storage.precedents import all_precedents
 from steward_desk.storage.stewards import StewardInfo, StewardRepository
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import (
     AuditLog,
     Bookmark,
-    CarDriver,
-    CarEntry,
     Decision,
     Event,
     Evidence,
@@ -82,7 +81,7 @@ class VerdictRepository:
             assert incident is not None and race is not None
             event = session.get(Event, race.event_id)
             assert event is not None
-            teams = self._teams(session, race.id)
+            teams = teams_of(session, [race.id])[race.id]
             published = session.exec(
                 select(Decision.published_at)
                 .where(Decision.incident_id == incident.id)
@@ -107,15 +106,6 @@ class VerdictRepository:
             session_end=aware_utc(race.ended_at),
             published_at=aware_utc(published),
         )
-
-    @staticmethod
-    def _teams(session: Session, session_id: str) -> dict[str, str]:
-        rows = session.exec(
-            select(CarDriver.player_id, CarEntry.team_name)
-            .join(CarEntry, col(CarEntry.id) == CarDriver.car_entry_id)
-            .where(CarEntry.session_id == session_id)
-        ).all()
-        return {player: team for player, team in rows if team}
 
     def conflict(self, steward: StewardInfo, case: CaseFacts) -> str | None:
         """Why `steward` may not judge this case (None: they may)."""
