@@ -41,27 +41,25 @@ class EvidenceCommands:
     def add_bookmark(self) -> None:
         if self.incident_id is None:
             return
-        here = self.timeline.position_ms
-        colour = BOOKMARK_COLOURS[len(self.timeline.bookmarks) % len(BOOKMARK_COLOURS)]
-        label = f"Bookmark {len(self.timeline.bookmarks) + 1}"
-        bookmark_id = self.services.add_bookmark(self.incident_id, here, label, colour)
-        bookmark = Bookmark(bookmark_id, here, label, colour)
-        self.timeline.add_bookmark(bookmark)
-        self._record_bookmark(bookmark, added=True)
+        count = len(self.timeline.bookmarks)
+        colour = BOOKMARK_COLOURS[count % len(BOOKMARK_COLOURS)]
+        bookmark = Bookmark("", self.timeline.position_ms, f"Bookmark {count + 1}", colour)
+        self._push_bookmark(bookmark, added=True)
 
     def remove_bookmark(self, bookmark_id: str) -> None:
         bookmark = next((b for b in self.timeline.bookmarks if b.id == bookmark_id), None)
-        self.services.remove_bookmark(bookmark_id)
+        if bookmark is not None and self.incident_id is not None:
+            self._push_bookmark(bookmark, added=False)
+            return
+        self.services.remove_bookmark(bookmark_id)  # not on the timeline: nothing to undo
         self.timeline.remove_bookmark(bookmark_id)
-        if bookmark is not None:
-            self._record_bookmark(bookmark, added=False)
 
-    def _record_bookmark(self, bookmark: Bookmark, *, added: bool) -> None:
-        if self.incident_id is not None:
-            change = BookmarkChange(
-                self.services, self.timeline, self.incident_id, bookmark, added=added
-            )
-            self.history.push(change)
+    def _push_bookmark(self, bookmark: Bookmark, *, added: bool) -> None:
+        assert self.incident_id is not None
+        change = BookmarkChange(
+            self.services, self.timeline, self.incident_id, bookmark, added=added
+        )
+        self.history.push(change)  # pushing makes the change
 
     def snapshot(self) -> None:
         """Every tile's exact frame at this moment, as one PNG handed to the services (once
