@@ -11,6 +11,7 @@ from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError
 from steward_desk.cli.keys import add_passphrase_option, desk_key, desk_keyset
 from steward_desk.cli.rulebook import active_rulebook
+from steward_desk.core.wording import counted
 from steward_desk.panel.errors import PanelError
 from steward_desk.signing.errors import SigningError
 from steward_desk.signing.keystore import KeyStore
@@ -55,7 +56,10 @@ def export_verdicts(args: argparse.Namespace, ctx: Context) -> int:
         )  # fmt: skip
     except PanelError as error:
         raise CliError(str(error)) from None
-    say(f"Bundle {done.seq} with {done.verdicts} verdict(s) signed by {identity.name}: {done.path}")
+    say(
+        f"Bundle {done.seq} with {counted(done.verdicts, 'verdict')} "
+        f"signed by {identity.name}: {done.path}"
+    )
     if args.json:
         print_json(
             {"file": str(done.path), "verdicts": done.verdicts, "seq": done.seq, "hash": done.hash}

@@ -9,6 +9,7 @@ from typing import Any
 from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError
 from steward_desk.cli.keys import add_passphrase_option, desk_key, desk_keyset
+from steward_desk.core.wording import counted
 from steward_desk.panel.errors import MAX_DOCUMENT_BYTES, PanelError
 
 
@@ -40,7 +41,8 @@ def export_cases(args: argparse.Namespace, ctx: Context) -> int:
     except PanelError as error:
         raise CliError(str(error)) from None
     say(
-        f"Case pack {done.seq} with {done.incidents} case(s) signed by {identity.name}: {done.path}"
+        f"Case pack {done.seq} with {counted(done.incidents, 'case')} "
+        f"signed by {identity.name}: {done.path}"
     )
     if args.json:
         print_json(

@@ -10,6 +10,7 @@ from typing import Any
 from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError
 from steward_desk.core.model import EventKind
+from steward_desk.core.wording import counted
 from steward_desk.intake.errors import IntakeError
 from steward_desk.media.errors import MediaError
 
@@ -101,11 +102,14 @@ def import_reports(args: argparse.Namespace, ctx: Context) -> int:
         print_json(doc)
     flagged = sum(1 for f in outcome.findings.values() if f)
     say(
-        f"{path.name}: {outcome.reports} report(s) filed into {len(outcome.incidents)} incident(s) "
-        f"({outcome.created} new); {flagged} report(s) flagged; {len(outcome.skipped)} already imported"
+        f"{path.name}: {counted(outcome.reports, 'report')} filed into "
+        f"{counted(len(outcome.incidents), 'incident')} ({outcome.created} new); "
+        f"{counted(flagged, 'report')} flagged; {len(outcome.skipped)} already imported"
     )
     if unconfirmed:
         say(
-            f"{len(unconfirmed)} driver reference(s) were not clear enough to match: confirm them in the app"
+            f"{counted(len(unconfirmed), 'driver reference')} "
+            f"{'was' if len(unconfirmed) == 1 else 'were'} not clear enough to match: "
+            "confirm them in the app"
         )
     return 0

@@ -9,6 +9,7 @@ from typing import Any
 from steward_desk.cli.context import Context, print_json
 from steward_desk.cli.errors import CliError, UsageError
 from steward_desk.core.model import IncidentStatus, IncidentSummary, format_race_time
+from steward_desk.core.wording import counted, plural_s
 
 
 def register(sub: Any) -> None:
@@ -73,7 +74,7 @@ def list_incidents(args: argparse.Namespace, ctx: Context) -> int:
         involved = ", ".join(
             f"#{d.car_number} {d.name}" if d.car_number else d.name for d in s.involved
         )
-        flags = f" [{len(s.open_findings)} finding(s)]" if s.open_findings else ""
+        flags = f" [{counted(len(s.open_findings), 'finding')}]" if s.open_findings else ""
         print(
             f"{s.number:>4}  {s.status.label:<15} {s.event[:24]:<24} {s.session[:16]:<16} "
             f"{(s.category or '—')[:20]:<20} {involved[:40]:<40} {_deadline_text(s, now)}{flags}"
@@ -144,7 +145,10 @@ def add_incident(args: argparse.Namespace, ctx: Context) -> int:
             if ref.match.player_id is None or ref.match.ambiguous
         ]
         if unknown:
-            raise CliError(f"no driver of this session has the player id(s) {', '.join(unknown)}")
+            raise CliError(
+                f"no driver of this session has the player id{plural_s(len(unknown))} "
+                + ", ".join(unknown)
+            )
         outcome = apply_plan(
             store,
             plan,

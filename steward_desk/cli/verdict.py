@@ -20,6 +20,7 @@ from steward_desk.cli.errors import CliError
 from steward_desk.cli.rulebook import active_rulebook
 from steward_desk.core.model import Outcome
 from steward_desk.core.verdict import VerdictError
+from steward_desk.core.wording import counted
 from steward_desk.core.workflow import WorkflowError
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
     for r in records:
         print("  " + _record_line(r))
     if hidden:
-        print(f"  {hidden} other verdict(s) hidden until you submit yours (blind review)")
+        print(f"  {counted(hidden, 'other verdict')} hidden until you submit yours (blind review)")
     for rec in recusals:
         print(f"  recused: {rec.steward_name}: {rec.reason}")
     return 0

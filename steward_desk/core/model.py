@@ -125,14 +125,14 @@ _PENALTY_PHRASES: dict[PenaltyType, str] = {
     PenaltyType.TIME: "{v} s time penalty",
     PenaltyType.DRIVE_THROUGH: "Drive-through",
     PenaltyType.STOP_GO: "{v} s stop-go",
-    PenaltyType.LICENCE_POINTS: "{v} licence points",
-    PenaltyType.STRIKE: "{v} strike(s)",
-    PenaltyType.QUALIFYING_BAN: "Qualifying ban ({v} round(s))",
+    PenaltyType.LICENCE_POINTS: "{v} licence point{s}",
+    PenaltyType.STRIKE: "{v} strike{s}",
+    PenaltyType.QUALIFYING_BAN: "Qualifying ban ({v} round{s})",
     PenaltyType.GRID_DROP: "{v}-place grid drop",
-    PenaltyType.POSITION_DROP: "dropped {v} place(s) in the results",
-    PenaltyType.POINTS_DEDUCTION: "{v} championship points deducted",
+    PenaltyType.POSITION_DROP: "dropped {v} place{s} in the results",
+    PenaltyType.POINTS_DEDUCTION: "{v} championship point{s} deducted",
     PenaltyType.DISQUALIFICATION: "Disqualification",
-    PenaltyType.RACE_BAN: "Race ban ({v} round(s))",
+    PenaltyType.RACE_BAN: "Race ban ({v} round{s})",
 }
 
 
@@ -170,7 +170,7 @@ class Penalty:
 
     def describe(self) -> str:
         """A phrase for people: "5 s time penalty", "3 licence points", "Drive-through"."""
-        return _PENALTY_PHRASES[self.type].format(v=self.value)
+        return _PENALTY_PHRASES[self.type].format(v=self.value, s="" if self.value == 1 else "s")
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ class Suggestion:
     example_values: bool = False  # True when the numbers are the rulebook's example tariff
 
     def describe(self) -> str:
-        """ "Penalty: 5 s time penalty", "Warning", "Warning: 1 strike(s)"."""
+        """ "Penalty: 5 s time penalty", "Warning", "Warning: 1 strike"."""
         if self.penalty is None:
             return self.outcome.label
         return f"{self.outcome.label}: {self.penalty.describe()}"

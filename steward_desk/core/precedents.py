@@ -158,8 +158,15 @@ def compare_to_precedents(
         median = summary.median(penalty.type)
         side = "below" if penalty.value < low else "above"
         count = len(summary.values[penalty.type])
-        reasons.append(
-            f"{penalty.describe()} is {side} the precedents' range {low}–{high}{unit} "
-            f"(median {median:g}{unit} over {count} decision{'s' if count != 1 else ''})."
-        )
+        decisions = f"{count} decision{'s' if count != 1 else ''}"
+        if low == high:  # every precedent gave the same amount: no range to speak of
+            reasons.append(
+                f"{penalty.describe()} is {side} the {low}{unit} every precedent gave "
+                f"({decisions})."
+            )
+        else:
+            reasons.append(
+                f"{penalty.describe()} is {side} the precedents' range {low}–{high}{unit} "
+                f"(median {median:g}{unit} over {decisions})."
+            )
     return tuple(reasons)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from steward_desk.core.model import Finding, FindingKind
+from steward_desk.core.wording import plural_s
 
 DEFAULT_REPORT_WINDOW = timedelta(hours=24)
 DEFAULT_MAX_LAP_GAP = 1
@@ -147,7 +148,8 @@ def duplicate_findings(
             out[report_id] = (
                 Finding(
                     FindingKind.DUPLICATE,
-                    f"The same incident as the report(s) by {others}: one incident, "
+                    f"The same incident as the report{plural_s(len(group) - 1)} by {others}: "
+                    "one incident, "
                     f"{len(group)} reports.",
                 ),
             )

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from steward_desk.core.matching import normalise
+from steward_desk.core.wording import plural_s
 from steward_desk.intake.errors import ReportFormError
 
 
@@ -86,7 +87,9 @@ class ReportMapping:
             raise ReportFormError(source, None, None, f"not valid TOML: {exc}") from None
         unknown = set(doc) - {"columns", "options"}
         if unknown:
-            raise ReportFormError(source, None, None, f"unknown table(s): {sorted(unknown)}")
+            raise ReportFormError(
+                source, None, None, f"unknown table{plural_s(len(unknown))}: {sorted(unknown)}"
+            )
         values: dict[str, Any] = {}
         for key, value in _table(doc, "columns", source).items():
             if key not in cls.COLUMN_FIELDS:

@@ -31,6 +31,7 @@ from sqlmodel import Session
 from steward_desk.core.model import IncidentStatus
 from steward_desk.core.rulebook import Rulebook
 from steward_desk.core.verdict import StewardRef, Verdict, VerdictError
+from steward_desk.core.wording import plural_s
 from steward_desk.core.workflow import CaseAction, WorkflowError, transition
 from steward_desk.panel import documents
 from steward_desk.panel.errors import (
@@ -80,7 +81,7 @@ class BundleImport:
             return f"{self.source}: bundle {self.seq} of {self.steward} was imported before; nothing changed"
         return (
             f"{self.source}: bundle {self.seq} of {self.steward}: {self.new_verdicts} new "
-            f"verdict(s) of {self.verdicts}"
+            f"verdict{plural_s(self.new_verdicts)} of {self.verdicts}"
         )
 
 

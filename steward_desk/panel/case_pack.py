@@ -17,6 +17,7 @@ from pathlib import Path
 from steward_desk.core.model import (
     StewardRole,
 )
+from steward_desk.core.wording import counted
 from steward_desk.panel import case_rows, documents
 from steward_desk.panel.case_pack_schema import FORMAT, read_case_pack
 from steward_desk.panel.errors import BAD_CONTENT, CONFLICT, NO_KEY_SET, CasePackError
@@ -54,9 +55,10 @@ class CasePackImport:
         if self.duplicate:
             return f"{self.source}: this case pack was imported before; nothing changed"
         return (
-            f"{self.source}: case pack from {self.head}: {self.incidents_new} new case(s), "
-            f"{self.incidents_updated} updated, {self.reports} report(s), "
-            f"{self.footage} footage reference(s)"
+            f"{self.source}: case pack from {self.head}: "
+            f"{counted(self.incidents_new, 'new case')}, "
+            f"{self.incidents_updated} updated, {counted(self.reports, 'report')}, "
+            f"{counted(self.footage, 'footage reference')}"
         )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from steward_desk.core.model import StewardRole
+from steward_desk.core.wording import counted
 from steward_desk.panel.decisions import DECISION_CTY
 from steward_desk.panel.errors import BAD_CONTENT, UNKNOWN_INCIDENT, DecisionError
 from steward_desk.signing.canonical import loads_strict
@@ -55,7 +56,10 @@ class Cosigned:
 
     def describe(self) -> str:
         names = ", ".join(s.describe() for s in self.signers)
-        return f"decision {self.decision_id}: {len(self.signers)} distinct key(s) signed ({names}); {self.added} new"
+        return (
+            f"decision {self.decision_id}: {counted(len(self.signers), 'distinct key')} "
+            f"signed ({names}); {self.added} new"
+        )
 
 
 def collect_cosignatures(

@@ -25,6 +25,7 @@ from steward_desk.core.panel import (
 )
 from steward_desk.core.rulebook import Rulebook
 from steward_desk.core.verdict import StewardRef, Verdict, VerdictError
+from steward_desk.core.wording import counted
 from steward_desk.storage import panel as rows
 from steward_desk.storage.panel_reads import PanelRows, panel_rows
 from steward_desk.storage.store import Store
@@ -116,9 +117,8 @@ class IncidentPanel:
     @property
     def quorum_text(self) -> str:
         r = self.result
-        counted = len(r.counted)
         state = "quorum reached" if r.quorum_reached else "no quorum yet"
-        return f"{counted} verdict(s), quorum {r.quorum}: {state}"
+        return f"{counted(len(r.counted), 'verdict')}, quorum {r.quorum}: {state}"
 
     @property
     def majority_text(self) -> str:

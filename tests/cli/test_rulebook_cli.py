@@ -54,7 +54,7 @@ def test_show_for_people_flags_the_example_values(capsys: pytest.CaptureFixture[
     assert code == 0
     assert "Categories (13):" in out and "Tariff — EXAMPLE VALUES" in out
     assert (
-        "No-show: licence_points: 1 strike(s); time: Qualifying ban (1 round(s)) (final round: 20 championship points deducted)"
+        "No-show: licence_points: 1 strike; time: Qualifying ban (1 round) (final round: 20 championship points deducted)"
         in out
     )
     assert "Deadlines: reports within 24 h" in out

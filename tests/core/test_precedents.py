@@ -107,6 +107,29 @@ def test_comparing_a_proposal_to_precedents() -> None:
     assert compare_to_precedents(Outcome.WARNING, None, []) == ()
 
 
+def test_precedents_that_all_gave_one_amount_are_not_called_a_range() -> None:
+    history = [decision(1, penalty=Penalty(PenaltyType.TIME, 15))]
+    assert compare_to_precedents(Outcome.PENALTY, Penalty(PenaltyType.TIME, 5), history) == (
+        "5 s time penalty is below the 15 s every precedent gave (1 decision).",
+    )
+    history.append(decision(2, penalty=Penalty(PenaltyType.TIME, 15)))
+    (reason,) = compare_to_precedents(Outcome.PENALTY, Penalty(PenaltyType.TIME, 20), history)
+    assert reason == "20 s time penalty is above the 15 s every precedent gave (2 decisions)."
+
+
+def test_penalty_phrases_say_one_in_the_singular() -> None:
+    one = {t: Penalty(t, 1).describe() for t in PenaltyType}
+    two = {t: Penalty(t, 2).describe() for t in PenaltyType}
+    assert one[PenaltyType.LICENCE_POINTS] == "1 licence point"
+    assert two[PenaltyType.LICENCE_POINTS] == "2 licence points"
+    assert one[PenaltyType.RACE_BAN] == "Race ban (1 round)"
+    assert two[PenaltyType.QUALIFYING_BAN] == "Qualifying ban (2 rounds)"
+    assert one[PenaltyType.STRIKE] == "1 strike"
+    assert one[PenaltyType.POSITION_DROP] == "dropped 1 place in the results"
+    assert one[PenaltyType.POINTS_DEDUCTION] == "1 championship point deducted"
+    assert not any("(s)" in phrase for phrase in [*one.values(), *two.values()])
+
+
 def test_precedent_json_for_the_precedents_panel() -> None:
     doc = decision(7).to_json()
     assert doc["penalty"] == {"type": "time", "value": 5}

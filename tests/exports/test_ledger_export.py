@@ -66,7 +66,7 @@ def test_points_per_event_with_expiry_thresholds_strikes_and_deductions(
 
     femi = drivers[player(6)]
     assert femi["strikes"] == 2 and femi["strikes_to_limit"] == 1
-    assert femi["strike_warning"] == "2 of 3 strikes: 1 more strike brings race ban (1 round(s))"
+    assert femi["strike_warning"] == "2 of 3 strikes: 1 more strike brings race ban (1 round)"
     assert drivers[player(3)]["points_deducted"] == {"SOP Motorsport": 20}
     assert doc["rules"]["thresholds"][1] == {
         "id": "race_ban", "name": "Race ban", "points": 12, "within_days": 365,

@@ -34,7 +34,7 @@ def test_200_form_reports_import_with_the_league_mapping_and_are_flagged(
     doc = result.json()
     assert doc["reports"] == 200 and doc["created"] == 150  # 50 pairs became one case each
     assert doc["to_confirm"] == []
-    assert "200 report(s) filed into 150 incident(s)" in result.err
+    assert "200 reports filed into 150 incidents" in result.err
 
     findings: dict[int, set[str]] = {}
     for finding in doc["findings"]:

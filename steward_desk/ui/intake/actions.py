@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMenu, QMessageBox
 
 from steward_desk.core.model import FootageRef, IncidentSummary, format_race_time
+from steward_desk.core.wording import counted
 from steward_desk.intake.errors import IntakeError
 from steward_desk.intake.footage_links import parse_footage_link
 from steward_desk.intake.report_forms import decode_report_bytes
@@ -245,7 +246,7 @@ class IntakeCapability:
 
         self.desk.runner.with_progress(
             self.desk.window,
-            f"Importing {len(files)} result file(s)…",
+            f"Importing {counted(len(files), 'result file')}…",
             work,
             on_done=self._results_imported,
             on_error=self.task_failed,
@@ -282,7 +283,9 @@ class IntakeCapability:
             for s, acc in zip(outcome.sessions, outcome.parsed, strict=True)
         ]
         self.desk.window.refresh()
-        self.status(f"Imported {new} of {len(outcome.sessions)} session(s): " + "; ".join(parts))
+        self.status(
+            f"Imported {new} of {counted(len(outcome.sessions), 'session')}: " + "; ".join(parts)
+        )
 
     # -- reports ---------------------------------------------------------------------------
     def import_reports(self, path: Path | None = None) -> None:

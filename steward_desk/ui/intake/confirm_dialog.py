@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from steward_desk.core.wording import counted
 from steward_desk.intake.report_import import Confirmations, ReportPlan
 
 NOBODY = "Nobody of this session (flag as unknown driver)"
@@ -36,7 +37,8 @@ class MatchConfirmDialog(QDialog):
         self.setObjectName("matchConfirmDialog")
         self.items = plan.to_confirm()
         intro = QLabel(
-            f"{len(self.items)} driver reference(s) could mean more than one driver or match "
+            f"{counted(len(self.items), 'driver reference')} could mean more than one driver "
+            "or match "
             "only loosely. Choose who is meant; a report naming nobody of the session is "
             "flagged for the stewards.",
             self,

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from steward_desk.core.wording import counted
 from steward_desk.intake.report_forms import ReportPreview
 from steward_desk.intake.report_mapping import ReportMapping
 
@@ -121,8 +122,9 @@ class ColumnMappingDialog(QDialog):
         start = self.saved or self.guessed
 
         intro = QLabel(
-            f"<b>{source_name}</b>: {preview.total_rows} report(s), {len(preview.headers)} "
-            f"columns ({preview.encoding}, '{_delimiter_name(preview.delimiter)}' separated). "
+            f"<b>{source_name}</b>: {counted(preview.total_rows, 'report')}, "
+            f"{counted(len(preview.headers), 'column')} ({preview.encoding}, "
+            f"'{_delimiter_name(preview.delimiter)}' separated). "
             "Choose which column holds each field; <b>*</b> marks the fields every report needs.",
             self,
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
+from steward_desk.core.wording import counted
 from steward_desk.intake.errors import IntakeError, ReportFormError
 from steward_desk.intake.report_forms import (
     ReportRow,
@@ -53,17 +54,22 @@ def summary_text(outcome: ReportImport, source: str) -> str:
     """What was filed and what was flagged, in a steward's words."""
     kinds = Counter(f.kind for findings in outcome.findings.values() for f in findings)
     lines = [
-        f"{source}: {outcome.reports} report(s) filed into {len(outcome.incidents)} case(s) "
+        f"{source}: {counted(outcome.reports, 'report')} filed into "
+        f"{counted(len(outcome.incidents), 'case')} "
         f"({outcome.created} new)."
     ]
     flagged = sum(1 for findings in outcome.findings.values() if findings)
     if flagged:
         parts = [f"{count} {kind.label.lower()}" for kind, count in sorted(kinds.items())]
-        lines.append(f"{flagged} report(s) flagged: {', '.join(parts)}.")
+        lines.append(f"{counted(flagged, 'report')} flagged: {', '.join(parts)}.")
     else:
         lines.append("Nothing was flagged.")
     if outcome.skipped:
-        lines.append(f"{len(outcome.skipped)} report(s) were imported before and left as they are.")
+        lines.append(
+            f"{counted(len(outcome.skipped), 'report')} "
+            f"{'was' if len(outcome.skipped) == 1 else 'were'} imported before "
+            "and left as they are."
+        )
     return "\n".join(lines)
 
 

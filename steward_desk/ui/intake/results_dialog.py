@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from steward_desk.core.model import EventKind
+from steward_desk.core.wording import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,7 @@ class ResultsImportDialog(QDialog):
         self.setWindowTitle("Import results")
         self.setObjectName("resultsImportDialog")
         names = ", ".join(p.name for p in files[:4]) + (" …" if len(files) > 4 else "")
-        intro = QLabel(f"<b>{len(files)} result file(s)</b><br>{names}", self)
+        intro = QLabel(f"<b>{counted(len(files), 'result file')}</b><br>{names}", self)
         intro.setWordWrap(True)
 
         self.event_name = QLineEdit(suggested_event, self)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
+from steward_desk.core.wording import counted
 from steward_desk.panel.bundles import (
     VERDICTS_CTY,
     export_bundle,
@@ -202,7 +203,7 @@ class PanelCapability(KeyActions, DecisionActions):
             self.refused("Export case pack", error)
             return None
         self.tell(
-            f"Case pack {done.seq}: {done.incidents} case(s) signed by {identity.name} → {out.name}"
+            f"Case pack {done.seq}: {counted(done.incidents, 'case')} signed by {identity.name} → {out.name}"
         )
         return out
 
@@ -244,7 +245,7 @@ class PanelCapability(KeyActions, DecisionActions):
         except PanelError as error:
             self.refused("Send verdicts", error)
             return None
-        self.tell(f"Bundle {done.seq} with {done.verdicts} verdict(s) → {out}")
+        self.tell(f"Bundle {done.seq} with {counted(done.verdicts, 'verdict')} → {out}")
         return out
 
     def import_bundles(self, paths: list[Path] | None = None) -> bool:
@@ -265,7 +266,7 @@ class PanelCapability(KeyActions, DecisionActions):
         outcome: dict[str, bool] = {}
 
         def work(progress: Progress) -> list[Any]:
-            progress(0, 1, f"Verifying {len(files)} bundle(s)…")
+            progress(0, 1, f"Verifying {counted(len(files), 'bundle')}…")
             return import_bundles(store, files, keyset, rulebook, importer_kid=identity.kid)
 
         def done(results: list[Any]) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoStack
 
 from steward_desk.core.model import format_race_time
 from steward_desk.core.timeline import ReviewTimeline
+from steward_desk.core.wording import counted
 from steward_desk.ui.review.clips import ClipEntry
 from steward_desk.ui.review.history import OffsetsChange, offsets_of
 from steward_desk.ui.review.services import ReviewServices
@@ -49,7 +50,7 @@ class AlignmentCommands:
         for clip_id, offset in offsets.items():
             self.services.save_offset(clip_id, offset)
         self._record_offsets("sync clips", before)
-        text = f"Synced {len(offsets)} clip(s) at {format_race_time(here)}"
+        text = f"Synced {counted(len(offsets), 'clip')} at {format_race_time(here)}"
         if skipped:
             text += "; not at this time: " + ", ".join(skipped)
         self.message.emit(text)

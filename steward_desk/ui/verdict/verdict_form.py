@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from steward_desk.core.model import Outcome, Penalty, PenaltyType, format_race_time
 from steward_desk.core.penalties import CategoryMatch, PenaltyCalculator
 from steward_desk.core.rulebook import Rulebook
+from steward_desk.core.wording import counted
 from steward_desk.storage.verdict_records import CaseFacts, VerdictRecord
 from steward_desk.ui.theme import ERROR_TEXT
 from steward_desk.ui.verdict.checklist import ChecklistWidget
@@ -229,7 +230,8 @@ class VerdictForm(QScrollArea):
             )
         if hidden:
             lines.append(
-                f"<span style='color:gray'>{hidden} other steward verdict(s) stay hidden until "
+                f"<span style='color:gray'>{counted(hidden, 'other steward verdict')} "
+                f"{'stays' if hidden == 1 else 'stay'} hidden until "
                 "you submit yours (blind review).</span>"
             )
         self.others.setText("<br>".join(lines))

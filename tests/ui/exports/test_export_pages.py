@@ -83,9 +83,9 @@ def test_ledger_page_lists_the_drivers_nearest_a_threshold_first(desk: Desk) -> 
     # 2 of 3 strikes, then 2 live points; Alice's 4 points of May 2025 have expired.
     assert order == [player(6), player(3), player(1)]
     assert page.model.data(page.model.index(0, 4)) == "2 / 3"
-    assert page.model.data(page.model.index(0, 5)) == "1 more → race ban (1 round(s))"
+    assert page.model.data(page.model.index(0, 5)) == "1 more → race ban (1 round)"
     tip = page.model.data(page.model.index(0, 5), Qt.ItemDataRole.ToolTipRole)
-    assert tip == "2 of 3 strikes: 1 more strike brings race ban (1 round(s))"
+    assert tip == "2 of 3 strikes: 1 more strike brings race ban (1 round)"
 
 
 def test_decisions_feed_from_the_menu_is_signed_and_publishes_the_decisions(

@@ -69,7 +69,7 @@ def test_200_form_reports_go_through_the_mapping_dialog_and_are_flagged_in_the_q
         assert "<b>Reporter *</b>" in labels and "<b>Description *</b>" in labels
         assert "<b>Drivers involved *</b> (several)" in labels
         assert "Lap" in labels  # optional fields carry no mark
-        assert "200 report(s)" in labels[0]
+        assert "200 reports" in labels[0]
         # Unmapping a required field blocks the import and says which.
         dialog.fields["description"].setCurrentIndex(0)
         assert not dialog.ok.isEnabled() and "Description" in dialog.problem.text()
@@ -85,7 +85,7 @@ def test_200_form_reports_go_through_the_mapping_dialog_and_are_flagged_in_the_q
 
     assert len(shown) == 1 and confirm == []  # full names and car numbers: nothing unclear
     (summary,) = messages.of("information")
-    assert "200 report(s) filed into 150 case(s) (150 new)" in summary
+    assert "200 reports filed into 150 cases (150 new)" in summary
     assert "25 late report" in summary and "17 reporter not involved" in summary
     assert "100 duplicate" in summary
 
@@ -140,7 +140,7 @@ def test_the_mapping_is_remembered_for_the_league_and_offered_next_time(
 
     answer(monkeypatch, ColumnMappingDialog, map_by_hand)
     desk.window.intake.import_reports_action.trigger()
-    assert "8 report(s) filed" in messages.of("information")[0]
+    assert "8 reports filed" in messages.of("information")[0]
 
     # Next week's export of the same form: the saved mapping is offered as it was.
     rows2 = [[*r[:6], f"Week 2 {r[6]}", *r[7:]] for r in rows]
@@ -159,7 +159,7 @@ def test_the_mapping_is_remembered_for_the_league_and_offered_next_time(
     shown = answer(monkeypatch, ColumnMappingDialog, check_offered)
     desk.window.intake.import_reports_action.trigger()
     assert len(shown) == 1
-    assert "8 report(s) filed" in messages.of("information")[1]
+    assert "8 reports filed" in messages.of("information")[1]
     assert "Fahrer" in str(desk.settings.value("intake/report_mapping/My league"))
 
 
@@ -246,7 +246,7 @@ def test_a_report_typed_in_by_hand_is_filed_and_opens_at_the_incident_time(
     assert desk.window.current_incident_id() == case.id
     detail = desk.store.incidents.detail(case.id)
     assert detail.reports[0].source == "manual"
-    assert "1 report(s) filed into 1 case(s)" in desk.window.statusBar().currentMessage()
+    assert "1 report filed into 1 case" in desk.window.statusBar().currentMessage()
 
     opened: list[str] = []
     monkeypatch.setattr(
@@ -469,7 +469,7 @@ def test_reports_that_name_no_event_are_filed_under_the_session_the_steward_pick
     assert asked, messages.shown
     (question, choices) = asked[0]
     assert "names no event and there are several" in question and len(choices) == 6
-    assert "4 report(s) filed" in messages.of("information")[0]
+    assert "4 reports filed" in messages.of("information")[0]
     sessions = {s.session_id for s in desk.store.incidents.list_summaries()}
     monza = [
         s.id

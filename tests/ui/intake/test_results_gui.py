@@ -79,7 +79,7 @@ def test_file_import_results_asks_for_the_event_and_imports_the_weekend(
     assert sorted(s.type.value for s in sessions) == ["FP", "Q", "R"]
     assert {s.event for s in sessions} == {"Round 3 · Spa"}
     assert {s.event_kind for s in sessions} == {EventKind.SERIES}
-    assert "Imported 3 of 3 session(s)" in desk.window.statusBar().currentMessage()
+    assert "Imported 3 of 3 sessions" in desk.window.statusBar().currentMessage()
     counts = row_counts(desk)
     assert counts["car_entry"] == 27 and counts["driver"] == len(league.LEAGUE)
 

@@ -264,7 +264,7 @@ def test_the_form_shows_other_verdicts_only_after_submitting(
         {"category": "avoidable_contact", "outcome": "racing_incident", "reasoning": "50/50."},
     )
     panel.open_incident(incident_id)
-    assert "1 other steward verdict(s) stay hidden" in panel.others.text()
+    assert "1 other steward verdict stays hidden" in panel.others.text()
     assert "Olga" not in panel.others.text()
     click(qtbot, panel.fault_boxes[JOSE])
     qtbot.keyClicks(panel.reasoning, "Dive.")
