@@ -290,6 +290,7 @@ def main() -> int:
                     else round(drift.estimate_ms, 1),
                     "max_abs_estimate_ms": round(drift.max_abs_ms, 1),
                     "realignments": drift.corrections,
+                    "stall_realignments": drift.stalls,
                 },
             }
     finally:

@@ -34,6 +34,7 @@ class ClipDrift:
     estimate_ms: float | None = None  # median of recent samples; + means the clip is ahead
     max_abs_ms: float = 0.0  # the largest |estimate| seen
     corrections: int = 0  # re-alignments (seeks while playing)
+    stalls: int = 0  # of them, for a player whose time stood still
     trims: int = 0  # small drifts won back by a short change of speed
     samples: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
 

@@ -19,7 +19,7 @@ from steward_desk.media.clip_drift import ClipDrift, tolerance_ms
 from steward_desk.media.on_clock import on_clock_after
 from steward_desk.media.player import Player
 from steward_desk.media.race_clock import RaceClock
-from steward_desk.media.realign_backoff import Backoff, stalled_after_s, starved
+from steward_desk.media.realign_backoff import Backoff, ReportGap, stalled_after_s, starved
 from steward_desk.media.speed_trim import speed_trim, trimmable
 
 PARK_TOLERANCE_MS = 300  # a paused seek counts as landed this close to its target
@@ -72,6 +72,7 @@ class ClipFollower:
     fresh_estimate: bool = False  # an estimate not yet acted on
     on_clock: bool = False  # its measured drift is within tolerance (its picture can show)
     stall_backoff: Backoff = field(default_factory=Backoff)  # no progress this long: a stall
+    report_gap: ReportGap = field(default_factory=ReportGap)  # how often its player reports
     act_at_once: bool = False  # the fresh estimate is the start's: correct it without a second
     seek_lead_ms: float = 80.0  # libVLC restarts this much behind a seek while playing
 
@@ -157,16 +158,19 @@ class ClipFollower:
         clip = self.clip
         position = clip.player.position()
         if position is None or position == self.last_position:
-            # A player whose time stands still while the clock runs has stalled (libVLC
-            # reports at least every ~250 ms of content): put it back on the clock, less and
-            # less often while it makes no progress.
-            stalled_after = stalled_after_s(self.stall_backoff, rate)
+            # A player whose time stands still while the clock runs, for longer than its own
+            # reports are apart, has stalled: put it back on the clock, less and less often
+            # while it makes no progress.
+            stalled_after = stalled_after_s(self.stall_backoff, self.report_gap, rate)
             if now > self.settle_until and now - self.changed_at > stalled_after:
                 self._realign(self._content(now), now, rate, count=True)
                 self.changed_at = now
                 self.stall_backoff.lengthen()
+                self.drift.stalls += 1
             return None
         fresh = self.last_position is not None
+        if fresh and now >= self.settle_until:
+            self.report_gap.add(now - self.changed_at, rate)  # a gap in steady playing
         self.last_position = position
         self.changed_at = now
         if self.moved_from is None:

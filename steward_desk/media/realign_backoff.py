@@ -17,6 +17,15 @@ from dataclasses import dataclass
 MIN_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 8.0
 STARVED_RATE = 0.05
+# libVLC reports a clip's time every ~0.25–0.5 s of content for most files, but an OBS-style
+# VFR MKV's now and then only after 0.6–0.95 s (measured under Xvfb at 1×, 0.5× and 0.25×;
+# most of its reports still come every 0.15 s). A clip starts from this gap and learns its own
+# longest (ReportGap); a stall is no report for half as long again, in content time: at 0.5×
+# that is twice as long in wall time.
+FIRST_REPORT_GAP_S = 0.8
+MAX_REPORT_GAP_S = 1.5  # a longer silence is never learnt as normal: a stall is caught in 2.25 s
+GAP_HALF_LIFE_S = 30.0  # content time after which a long gap counts half
+STALL_MARGIN = 1.5
 
 
 @dataclass
@@ -32,11 +41,25 @@ class Backoff:
         self.wait_s = MIN_BACKOFF_S
 
 
-def stalled_after_s(stall: Backoff, rate: float) -> float:
+@dataclass
+class ReportGap:
+    """How much content time a clip's player lets pass between two time reports: the longest
+    gap seen lately. The long gaps of a VFR file come seldom, between many short ones, so the
+    longest fades with content played (GAP_HALF_LIFE_S), not with the number of reports."""
+
+    content_s: float = FIRST_REPORT_GAP_S
+
+    def add(self, wall_s: float, rate: float) -> None:
+        """A report came `wall_s` after the one before, while playing at `rate`."""
+        gap = min(wall_s * abs(rate), MAX_REPORT_GAP_S)
+        self.content_s = max(gap, self.content_s * 0.5 ** (gap / GAP_HALF_LIFE_S))
+
+
+def stalled_after_s(stall: Backoff, gap: ReportGap, rate: float) -> float:
     """Wall time without a new reported time that counts as a stall: the stall back-off, but
-    never less than libVLC's own reporting gap (at least every ~250 ms of content, so longer
-    in slow motion)."""
-    return max(stall.wait_s, 0.6 / max(abs(rate), 0.1))
+    never less than STALL_MARGIN × the clip's own reporting gap at this speed (in slow motion
+    the same content takes longer)."""
+    return max(stall.wait_s, STALL_MARGIN * gap.content_s / max(abs(rate), 0.1))
 
 
 def starved(drift_ms: float, since_s: float) -> bool:

@@ -26,8 +26,11 @@ class LibvlcLikePlayer:
     """Plays from the last seek after `latency_s`, at rate × (1 + skew); its reported time
     moves in 250 ms steps, as libVLC 3's does."""
 
-    def __init__(self, now: FakeTime, *, skew: float = 0.0, latency_s: float = 0.12) -> None:
+    def __init__(
+        self, now: FakeTime, *, skew: float = 0.0, latency_s: float = 0.12, step_ms: int = 250
+    ) -> None:
         self.now = now
+        self.step_ms = step_ms  # content time between two reports (an OBS VFR MKV: ~900 ms)
         self.skew = skew
         self.latency_s = latency_s
         self.rate = 1.0
@@ -76,7 +79,7 @@ class LibvlcLikePlayer:
         self._from_ms, self._from_t = float(content_ms), self.now()
 
     def position(self) -> int:
-        return int(self.true_position() // 250 * 250)
+        return int(self.true_position() // self.step_ms * self.step_ms)
 
     def set_muted(self, muted: bool) -> None:
         self.muted = muted
@@ -248,6 +251,43 @@ def test_a_player_that_freezes_is_put_back_on_the_clock() -> None:
     run(controller, now, 2.0)
     assert len(stuck.seeks) > seeks and controller.drift("stuck").corrections >= 1
     assert abs(stuck.true_position() - controller.position()) < 100  # moving on the clock again
+
+
+def test_a_player_that_reports_seldom_is_not_taken_for_stalled_even_in_slow_motion() -> None:
+    """libVLC reports an OBS VFR MKV's time only every 0.6–0.95 s of content (measured): at
+    0.25× that is seconds apart, and the clip still plays on."""
+    now = FakeTime()
+    sparse = LibvlcLikePlayer(now, step_ms=900)
+    steady = LibvlcLikePlayer(now)
+    controller = SyncController(now)
+    controller.set_clips(
+        [
+            SyncedClip("vfr", sparse, offset_ms=0, duration_ms=600_000, frame_ms=16.7),
+            SyncedClip("steady", steady, offset_ms=0, duration_ms=600_000),
+        ]
+    )
+    for rate in (1.0, 0.5, 0.25):
+        controller.play(controller.position(), rate)
+        run(controller, now, 12.0)
+        seeks = len(sparse.seeks)
+        run(controller, now, 12.0)
+        assert len(sparse.seeks) == seeks, f"re-aligned at {rate}×"
+        assert controller.drift("vfr").stalls == 0
+        assert abs(sparse.true_position() - controller.position()) < 50
+
+
+def test_a_player_that_reports_seldom_is_still_caught_when_it_freezes() -> None:
+    now = FakeTime()
+    sparse = LibvlcLikePlayer(now, step_ms=900)
+    controller = SyncController(now)
+    controller.set_clips([SyncedClip("vfr", sparse, offset_ms=0, duration_ms=60_000)])
+    controller.play(0)
+    run(controller, now, 6.0)
+    frozen_at = sparse.true_position()
+    sparse._from_ms, sparse._from_t = frozen_at, now.t + 1e6  # its time no longer moves
+    run(controller, now, 2.5)  # 1.5 × its learnt gap (0.9 s) after its last report, at most
+    assert controller.drift("vfr").stalls >= 1
+    assert abs(sparse.true_position() - controller.position()) < 300
 
 
 def test_the_clock_learns_how_long_players_take_to_start() -> None:
