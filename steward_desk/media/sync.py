@@ -78,6 +78,11 @@ class SyncController:
     def drift(self, clip_id: str) -> ClipDrift:
         return self._clips[clip_id].drift
 
+    def report_gap_s(self, clip_id: str) -> float:
+        """The longest gap between the clip's time reports lately, in content seconds: 1.5×
+        it without a report counts as a stall."""
+        return self._clips[clip_id].report_gap.content_s
+
     def phase(self, clip_id: str) -> Phase:
         return self._clips[clip_id].phase
 
