@@ -19,11 +19,11 @@ from steward_desk.intake.errors import AccResultsError
 
 def parse_acc_entrylist(data: bytes, source: str | Path) -> AccEntryList:
     """Read an entry list (note: `playerID`, capital ID, unlike the results' `playerId`)."""
-    return entrylist_from_json(load_json(data, source), data, source)
+    return entrylist_from_json(load_json(data, source), hashlib.sha256(data).hexdigest(), source)
 
 
-def entrylist_from_json(root: object, data: bytes, source: str | Path) -> AccEntryList:
-    """The entry list from its JSON value (`data`, the file's bytes, only for its SHA-256)."""
+def entrylist_from_json(root: object, sha256: str, source: str | Path) -> AccEntryList:
+    """The entry list from its JSON value (`sha256`: the file's hash)."""
     if not isinstance(root, dict) or "entries" not in root:
         raise AccResultsError(source, "entries", "missing: this is not an ACC entry list")
     r = Reader(source)
@@ -60,7 +60,7 @@ def entrylist_from_json(root: object, data: bytes, source: str | Path) -> AccEnt
         )
     return AccEntryList(
         source=str(source),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         entries=tuple(entries),
         force_entry_list=bool(r.integer(root, "forceEntryList", "", 0)),
     )

@@ -11,7 +11,6 @@ leaderboard line ends in acc_leaderboard.make_car, as in the typed reading.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,9 +25,9 @@ from steward_desk.intake.errors import AccResultsError
 _NUMERIC_SESSION_TYPES = {0: "FP", 4: "Q", 10: "R"}  # the handbook's enum, seen in old tools
 
 
-def results_from_json(root: object, data: bytes, source: str | Path) -> AccSession:
-    """The session from a results file's JSON value, read leniently (`data`, the file's bytes,
-    only for its SHA-256); raises AccResultsError naming the key and what was expected."""
+def results_from_json(root: object, sha256: str, source: str | Path) -> AccSession:
+    """The session from a results file's JSON value (`sha256`: the file's hash), read
+    leniently; raises AccResultsError naming the key and what was expected."""
     if not isinstance(root, dict):
         raise AccResultsError(source, "", f"expected a JSON object, got {_describe(root)}")
     if "sessionResult" not in root:
@@ -37,7 +36,7 @@ def results_from_json(root: object, data: bytes, source: str | Path) -> AccSessi
                 source, "", "this is an ACC entry list, not a results file (no sessionResult)"
             )
         raise AccResultsError(source, "sessionResult", "missing: this is not an ACC results file")
-    return session_from_root(Reader(source), root, hashlib.sha256(data).hexdigest(), None)
+    return session_from_root(Reader(source), root, sha256, None)
 
 
 def session_from_root(

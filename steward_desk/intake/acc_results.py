@@ -18,12 +18,13 @@ acc_entrylist; their public names are re-exported here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from steward_desk.intake.acc_bytes import (
     decode_acc_bytes,
     decode_sniffed,
-    load_json,
     parse_json,
     sha256_soon,
     sniff_encoding,
@@ -57,35 +58,48 @@ __all__ = [
 
 def parse_acc_results(data: bytes, source: str | Path) -> AccSession:
     """Read one results file; raises AccResultsError naming the key and what was expected."""
-    session = _typed_session(data, source)
-    if session is not None:
-        return session
-    return results_from_json(parse_json(decode_acc_bytes(data, source), source), data, source)
+    reading = _read_typed(data, source)
+    if isinstance(reading, AccSession):
+        return reading
+    root, sha256 = reading.json(), reading.sha256()
+    return results_from_json(root, sha256, source)
 
 
 def read_acc_file(data: bytes, source: str | Path) -> AccSession | AccEntryList:
     """A results file or an entry list, whichever it is (a results folder holds both)."""
-    session = _typed_session(data, source)
-    if session is not None:
-        return session
-    root = load_json(data, source)
+    reading = _read_typed(data, source)
+    if isinstance(reading, AccSession):
+        return reading
+    root, sha256 = reading.json(), reading.sha256()
     if isinstance(root, dict) and "sessionResult" not in root and "entries" in root:
-        return entrylist_from_json(root, data, source)
-    return results_from_json(root, data, source)
+        return entrylist_from_json(root, sha256, source)
+    return results_from_json(root, sha256, source)
 
 
-def _typed_session(data: bytes, source: str | Path) -> AccSession | None:
-    """The fast reading (acc_typed), or None when the file needs the lenient one."""
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    """A file the typed decode refused, with what was already worked out for the lenient
+    reading: its hash (under way on the worker) and its text when it had to be decoded."""
+
+    data: bytes
+    source: str | Path
+    sha256: Callable[[], str]
+    text: str | None
+
+    def json(self) -> object:
+        text = self.text if self.text is not None else decode_acc_bytes(self.data, self.source)
+        return parse_json(text, self.source)
+
+
+def _read_typed(data: bytes, source: str | Path) -> AccSession | _Refused:
+    """The fast reading (acc_typed), or what the lenient one needs when it refused the file."""
     sha256 = sha256_soon(data)  # hashed on another core while this one parses
     skip, encoding = sniff_encoding(data, source)
     # UTF-8 goes to msgspec as bytes, never decoded to a str first (a 2 MB file: 1 ms).
-    typed = decode_typed(
-        memoryview(data)[skip:]
-        if encoding == "utf-8"
-        else utf8_text(decode_sniffed(data, skip, encoding, source))
-    )
+    text = None if encoding == "utf-8" else decode_sniffed(data, skip, encoding, source)
+    typed = decode_typed(memoryview(data)[skip:] if text is None else utf8_text(text))
     if typed is None:
-        return None
+        return _Refused(data, source, sha256, text)
     assert isinstance(typed.sessionResult, TypedResult)
     return session_from_root(
         Reader(source),

@@ -286,6 +286,20 @@ def test_the_careful_path_reads_a_file_exactly_as_the_fast_path_does(race_doc, a
     assert careful.cars == fast.cars and careful.penalties == fast.penalties
 
 
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_the_careful_path_keeps_the_files_hash_and_text_in_every_encoding(
+    race_doc, acc_bytes, encoding
+):
+    doc = race_doc()
+    doc["laps"][0]["isValidForBest"] = 1  # refused by the typed decode
+    doc["serverName"] = "Ligue Française · Nürburgring"  # text that must survive the decode
+    data = acc_bytes(doc, encoding)
+    session = parse_acc_results(data, "R.json")
+    assert session.sha256 == hashlib.sha256(data).hexdigest()
+    assert session.server_name == "Ligue Française · Nürburgring"
+    assert read_acc_file(data, "R.json") == session
+
+
 def test_a_no_time_lap_reads_as_none_on_the_careful_path(race_doc, acc_bytes):
     doc = race_doc()
     doc["laps"][1]["laptime"] = NO_TIME
