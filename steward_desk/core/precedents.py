@@ -159,11 +159,10 @@ def compare_to_precedents(
         side = "below" if penalty.value < low else "above"
         count = len(summary.values[penalty.type])
         decisions = f"{count} decision{'s' if count != 1 else ''}"
-        if low == high:  # every precedent gave the same amount: no range to speak of
-            reasons.append(
-                f"{penalty.describe()} is {side} the {low}{unit} every precedent gave "
-                f"({decisions})."
-            )
+        if count == 1:
+            reasons.append(f"{penalty.describe()} is {side} the {low}{unit} of the one precedent.")
+        elif low == high:  # every precedent gave the same amount: no range to speak of
+            reasons.append(f"{penalty.describe()} is {side} the {low}{unit} all {decisions} gave.")
         else:
             reasons.append(
                 f"{penalty.describe()} is {side} the precedents' range {low}–{high}{unit} "

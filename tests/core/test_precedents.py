@@ -110,11 +110,11 @@ def test_comparing_a_proposal_to_precedents() -> None:
 def test_precedents_that_all_gave_one_amount_are_not_called_a_range() -> None:
     history = [decision(1, penalty=Penalty(PenaltyType.TIME, 15))]
     assert compare_to_precedents(Outcome.PENALTY, Penalty(PenaltyType.TIME, 5), history) == (
-        "5 s time penalty is below the 15 s every precedent gave (1 decision).",
+        "5 s time penalty is below the 15 s of the one precedent.",
     )
     history.append(decision(2, penalty=Penalty(PenaltyType.TIME, 15)))
     (reason,) = compare_to_precedents(Outcome.PENALTY, Penalty(PenaltyType.TIME, 20), history)
-    assert reason == "20 s time penalty is above the 15 s every precedent gave (2 decisions)."
+    assert reason == "20 s time penalty is above the 15 s all 2 decisions gave."
 
 
 def test_penalty_phrases_say_one_in_the_singular() -> None:
