@@ -199,21 +199,34 @@ def frame_summary(offs: list[int]) -> dict[str, float] | None:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="playing time per run")
-    parser.add_argument("--keep", type=Path, help="folder to make (and reuse) the clips in")
-    parser.add_argument("--quick", action="store_true", help="640×360 clips")
-    args = parser.parse_args()
+def x_app_with_libvlc() -> tuple[QApplication | None, str]:
+    """(the application on a real X server, libVLC's version), or (None, why not) after
+    printing the error as the benchmark's JSON document."""
     available, reason = libvlc_status()
     if not available:
         print(json.dumps({"error": f"libVLC not usable: {reason}"}))
-        return 1
+        return None, reason
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     if app.platformName() != "xcb":
         print(json.dumps({"error": "needs QT_QPA_PLATFORM=xcb and an X server (Xvfb)"}))
+        return None, "no X server"
+    return app, reason
+
+
+def clip_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--keep", type=Path, help="folder to make (and reuse) the clips in")
+    parser.add_argument("--quick", action="store_true", help="640×360 clips")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="playing time per run")
+    clip_arguments(parser)
+    args = parser.parse_args()
+    app, reason = x_app_with_libvlc()
+    if app is None:
         return 1
-    assert isinstance(app, QApplication)
     clip_seconds = 2 * args.seconds + 6
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-playback-"))
     clips = make_clips(folder, clip_seconds, args.quick)

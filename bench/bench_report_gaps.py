@@ -26,16 +26,12 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench_playback import TICK_S, Rig, make_clips, say
-from PySide6.QtWidgets import QApplication
-
-from steward_desk.media.vlc_backend import libvlc_status
+from bench_playback import TICK_S, Rig, clip_arguments, make_clips, say, x_app_with_libvlc
 
 
 def play_at(rig: Rig, rate: float, seconds: float) -> dict[str, Any]:
@@ -77,18 +73,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="playing time per rate")
     parser.add_argument("--rates", default="1,0.5,0.25", help="rates to play at, in order")
-    parser.add_argument("--keep", type=Path, help="folder to make (and reuse) the clips in")
-    parser.add_argument("--quick", action="store_true", help="640×360 clips")
+    clip_arguments(parser)
     args = parser.parse_args()
-    available, reason = libvlc_status()
-    if not available:
-        print(json.dumps({"error": f"libVLC not usable: {reason}"}))
+    app, reason = x_app_with_libvlc()
+    if app is None:
         return 1
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    if app.platformName() != "xcb":
-        print(json.dumps({"error": "needs QT_QPA_PLATFORM=xcb and an X server (Xvfb)"}))
-        return 1
-    assert isinstance(app, QApplication)
     rates = [float(r) for r in args.rates.split(",")]
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-report-gaps-"))
     # Enough content for every rate's run from 0.5 s into the clip.
