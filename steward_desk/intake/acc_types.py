@@ -28,11 +28,6 @@ class AccPenalty:
     post_race: bool  # from post_race_penalties (or a PostRaceTime entry in 2019 files)
 
     @property
-    def is_penalty(self) -> bool:
-        """False for the game's warnings (`penalty: None`)."""
-        return self.penalty != "None"
-
-    @property
     def served(self) -> bool:
         return self.cleared_lap is not None
 
@@ -99,9 +94,6 @@ class AccSession:
         """The car's laps one by one, lap 1 first."""
         laps = self.laps_for(car_id)
         return laps.laps() if laps is not None else ()
-
-    def penalties_of(self, car_id: int) -> tuple[AccPenalty, ...]:
-        return tuple(p for p in self.penalties if p.car_id == car_id)
 
     def car_results(self) -> tuple[CarResult, ...]:
         """The cars as core.classification takes them (entry id = the file's carId)."""
