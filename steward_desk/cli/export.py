@@ -15,6 +15,7 @@ from steward_desk.cli.context import Context, print_json, say
 from steward_desk.cli.errors import CliError, UsageError
 from steward_desk.cli.keys import add_passphrase_option, desk_key
 from steward_desk.cli.rulebook import active_rulebook
+from steward_desk.core.wording import counted
 
 
 def register(sub: Any) -> None:
@@ -116,7 +117,7 @@ def export_ledger(args: argparse.Namespace, ctx: Context) -> int:
     data = ledger_csv(export) if args.format == "csv" else ledger_json(export)
     _run(lambda: write_atomic(args.out, data))
     count = len(export.ledger.drivers)
-    say(f"Wrote {args.out}: {count} driver{'s' if count != 1 else ''}")
+    say(f"Wrote {args.out}: {counted(count, 'driver')}")
     return 0
 
 

@@ -13,6 +13,7 @@ from steward_desk.cli.errors import CliError
 from steward_desk.core.model import EventKind
 from steward_desk.core.penalties import PenaltyCalculator, Suggestion
 from steward_desk.core.rulebook import Rulebook, RulebookError, UnknownIdError, load_rulebook
+from steward_desk.core.wording import counted
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -85,9 +86,7 @@ def _check(args: argparse.Namespace, ctx: Context) -> int:
         rulebook = load_rulebook(args.file)
     except RulebookError as error:
         count = len(error.problems)
-        raise CliError(
-            f"{args.file}: {count} problem{'s' if count != 1 else ''}\n{error}"
-        ) from error
+        raise CliError(f"{args.file}: {counted(count, 'problem')}\n{error}") from error
     rb = rulebook
     say(
         f"{args.file}: OK — {rb.league} rulebook {rb.version}, {len(rb.categories)} categories, "

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from steward_desk.core.wording import plural_s
+
 
 class EventKind(StrEnum):
     """The rulebook decides the penalty system from the kind of event."""
@@ -170,7 +172,7 @@ class Penalty:
 
     def describe(self) -> str:
         """A phrase for people: "5 s time penalty", "3 licence points", "Drive-through"."""
-        return _PENALTY_PHRASES[self.type].format(v=self.value, s="" if self.value == 1 else "s")
+        return _PENALTY_PHRASES[self.type].format(v=self.value, s=plural_s(self.value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from steward_desk.core.model import EventKind, Outcome, Penalty, PenaltyType
+from steward_desk.core.wording import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +138,11 @@ def compare_to_precedents(
         return ()
     summary = summarize(precedents)
     reasons: list[str] = []
-    plural = "s" if summary.count != 1 else ""
     if outcome not in summary.outcomes:
         seen = ", ".join(f"{n} {o.label.lower()}" for o, n in sorted(summary.outcomes.items()))
         reasons.append(
             f"No earlier decision in this category was a {outcome.label.lower()} "
-            f"({summary.count} precedent{plural}: {seen})."
+            f"({counted(summary.count, 'precedent')}: {seen})."
         )
         return tuple(reasons)
     if penalty is None:
@@ -155,15 +155,15 @@ def compare_to_precedents(
     low, high = bounds
     if penalty.value < low or penalty.value > high:
         unit = f" {penalty.type.unit}" if penalty.type.unit else ""
-        median = summary.median(penalty.type)
         side = "below" if penalty.value < low else "above"
         count = len(summary.values[penalty.type])
-        decisions = f"{count} decision{'s' if count != 1 else ''}"
+        decisions = counted(count, "decision")
         if count == 1:
             reasons.append(f"{penalty.describe()} is {side} the {low}{unit} of the one precedent.")
         elif low == high:  # every precedent gave the same amount: no range to speak of
             reasons.append(f"{penalty.describe()} is {side} the {low}{unit} all {decisions} gave.")
         else:
+            median = summary.median(penalty.type)
             reasons.append(
                 f"{penalty.describe()} is {side} the precedents' range {low}–{high}{unit} "
                 f"(median {median:g}{unit} over {decisions})."

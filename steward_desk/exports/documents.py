@@ -23,6 +23,7 @@ from pathlib import Path
 
 from steward_desk.core.model import format_race_time
 from steward_desk.core.rulebook import Rulebook
+from steward_desk.core.wording import counted
 from steward_desk.exports.atomic import write_atomic
 from steward_desk.exports.notices import event_folders
 from steward_desk.exports.records import DecisionRecord, Party
@@ -135,7 +136,7 @@ def bulletin_html(event: str, records: list[DecisionRecord]) -> str:
 {body}
 </table>
 <p></p>
-<p class="note">{len(records)} decision{"s" if len(records) != 1 else ""}. Each has its own
+<p class="note">{counted(len(records), "decision")}. Each has its own
 document with the facts and the reasons.</p>
 </body></html>"""
 

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from steward_desk.core.ledger import DriverLedger, Ledger, LedgerEntry, build_ledger
 from steward_desk.core.model import Driver, Penalty, PenaltyType
 from steward_desk.core.rulebook import Rulebook
+from steward_desk.core.wording import counted
 from steward_desk.exports.decision_rows import stamp, utc
 from steward_desk.storage.store import Store
 from steward_desk.storage.tables import Decision, DriverRow, Event, League
@@ -108,7 +109,7 @@ def strike_warning(driver: DriverLedger, rulebook: Rulebook) -> str:
         return f"{driver.strikes} of {limit} strikes: {consequence}"
     left = driver.strikes_to_limit
     return (
-        f"{driver.strikes} of {limit} strikes: {left} more strike{'s' if left != 1 else ''} "
+        f"{driver.strikes} of {limit} strikes: {counted(left, 'more strike')} "
         f"bring{'s' if left == 1 else ''} {consequence.lower()}"
     )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from steward_desk.core.model import StewardRole
+from steward_desk.core.wording import counted
 from steward_desk.signing.canonical import (
     DEFAULT_MAX_BYTES,
     canonical_bytes,
@@ -135,7 +136,7 @@ def _verify(
     envelope = parse_envelope(doc_bytes, max_bytes=max_bytes, source=source)
     count = len(envelope.signatures)
     checks.append(
-        f"JWS JSON, {envelope.form} form, {count} signature{'s' if count != 1 else ''}; "
+        f"JWS JSON, {envelope.form} form, {counted(count, 'signature')}; "
         f"alg {ALG}, no crit/b64, nothing unprotected"
     )
     ctys = {entry.cty for entry in envelope.signatures}

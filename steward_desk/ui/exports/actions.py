@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from steward_desk.core.model import StewardRole
 from steward_desk.core.rulebook import Rulebook, RulebookError, load_rulebook
+from steward_desk.core.wording import counted
 from steward_desk.exports.atomic import write_atomic
 from steward_desk.exports.classification import (
     classification_csv,
@@ -206,7 +207,7 @@ class ExportCapability:
             return len(export.ledger.drivers)
 
         self._run("Exporting the ledger…", work,
-                  lambda n: self.tell(f"Wrote {out.name}: {n} driver{'s' if n != 1 else ''}"))  # fmt: skip
+                  lambda n: self.tell(f"Wrote {out.name}: {counted(n, 'driver')}"))  # fmt: skip
 
     def export_notices(self) -> None:
         self._export_folder("Export driver notices (choose a folder)", "notices", export_notices)

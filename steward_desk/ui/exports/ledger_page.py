@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from steward_desk.core.ledger import DriverLedger, drivers_near_threshold
+from steward_desk.core.wording import counted
 from steward_desk.exports.ledger import LedgerExport, strike_warning
 from steward_desk.ui.exports.rows_model import Column, RowsModel
 from steward_desk.ui.tasks import LatestRead, TaskRunner
@@ -125,7 +126,7 @@ class LedgerPage(QWidget):
             (t.name for t in self.export.rulebook.licence.thresholds if t.id == threshold_id),
             threshold_id,
         )
-        return f"{name}: {gap} point{'s' if gap != 1 else ''} to go"
+        return f"{name}: {counted(gap, 'point')} to go"
 
     def _strikes(self, driver: DriverLedger) -> str:
         limit = self.export.rulebook.strikes.limit if self.export else 0

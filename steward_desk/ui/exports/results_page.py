@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from steward_desk.core.classification import CarResult, ClassifiedRow, penalty_ms
 from steward_desk.core.model import format_race_time
+from steward_desk.core.wording import counted
 from steward_desk.exports.classification import RevisedClassification
 from steward_desk.storage.league import SessionInfo
 from steward_desk.ui.exports.rows_model import SORT_ROLE, Column, RowsModel
@@ -231,7 +232,7 @@ class ResultsPage(QWidget):
         moved = sum(1 for r in self.revised.after if r.position != r.file_position)
         self.summary.setText(
             f"{len(moves)} steward penalt{'y' if len(moves) == 1 else 'ies'} · "
-            f"{moved} car{'s' if moved != 1 else ''} changed place"
+            f"{counted(moved, 'car')} changed place"
         )
         for view in (self.before_view, self.after_view, self.moves_view):
             view.resizeColumnsToContents()

@@ -203,7 +203,8 @@ class PanelCapability(KeyActions, DecisionActions):
             self.refused("Export case pack", error)
             return None
         self.tell(
-            f"Case pack {done.seq}: {counted(done.incidents, 'case')} signed by {identity.name} → {out.name}"
+            f"Case pack {done.seq}: {counted(done.incidents, 'case')} "
+            f"signed by {identity.name} → {out.name}"
         )
         return out
 

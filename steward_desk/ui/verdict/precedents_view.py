@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from steward_desk.core.precedents import Precedent, summarize
+from steward_desk.core.wording import counted
 
 
 def _norm(track: str) -> str:
@@ -52,9 +53,8 @@ class PrecedentsView(QWidget):
             ranges.append(f"{kind.value.replace('_', ' ')} {span}{unit} (median {median:g})")
         outcomes = ", ".join(f"{n} {o.label.lower()}" for o, n in stats.outcomes.items())
         same = sum(1 for p in precedents if _norm(p.track) == _norm(track))
-        plural = "s" if len(precedents) != 1 else ""
         self.summary.setText(
-            f"<b>{len(precedents)} earlier decision{plural}</b> in {html.escape(category_name)} "
+            f"<b>{counted(len(precedents), 'earlier decision')}</b> in {html.escape(category_name)} "
             f"({same} at {html.escape(track or 'this track')}): {outcomes}"
             + (f"; {'; '.join(ranges)}" if ranges else "")
         )
